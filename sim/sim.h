@@ -46,6 +46,9 @@ void sim_audit(void);
 /* The instrumented HAL, and the unchecked pass-through used by the bench. */
 extern const struct virtio_hal sim_hal;
 extern const struct virtio_hal sim_passthru_hal;
+/* Select the pass-through mode (device DMA by identity) before sim_reset;
+ * only the benchmark does this. */
+void sim_use_passthru(bool on);
 
 /* ---- findings ------------------------------------------------------------ */
 

@@ -1,0 +1,265 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Drives the sim core with one named HAL/accessor call sequence, for the
+ * pytest suite: each misuse scenario must raise exactly its finding class,
+ * and each correct sequence none. Runs in record mode; prints
+ * "findings=<n> last=<class>" on stdout. Scenarios that ASan or the fault
+ * handler end (raw touches, raw MMIO dereference, hang) die with the report.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/decide.h"
+#include "sim/device.h"
+#include "sim/sim.h"
+#include "virtio/access.h"
+
+static const struct virtio_hal *hal = &sim_hal;
+
+static void *alloc(size_t pages, enum virtio_dir dir, virtio_paddr_t *pa)
+{
+	void *va = NULL;
+	if (virtio_dma_alloc(hal, pages, dir, pa, &va) != 0) {
+		fprintf(stderr, "sim_misuse: dma_alloc(%zu) failed\n", pages);
+		exit(3);
+	}
+	return va;
+}
+
+static virtio_paddr_t share(void *buf, size_t len, enum virtio_dir dir)
+{
+	virtio_paddr_t pa = 0;
+	if (virtio_share(hal, buf, len, dir, &pa) != 0) {
+		fprintf(stderr, "sim_misuse: share(%zu) failed\n", len);
+		exit(3);
+	}
+	return pa;
+}
+
+/* A register file of 0x100 bytes whose 32-bit registers echo writes. */
+static uint32_t regs[64];
+static uint64_t w_read(void *ctx, uint64_t off, unsigned width)
+{
+	(void)ctx;
+	uint64_t mask = width == 8 ? ~0ull : (1ull << (8 * width)) - 1;
+	return (regs[off / 4] >> (8 * (off % 4))) & mask;
+}
+static void w_write(void *ctx, uint64_t off, unsigned width, uint64_t v)
+{
+	(void)ctx, (void)width;
+	regs[off / 4] = (uint32_t)v;
+}
+static const struct sim_window_ops wops = {.read = w_read, .write = w_write};
+
+static volatile uint8_t *window(void)
+{
+	if (sim_window_add(SIM_MMIO_BASE, 0x100, &wops, NULL, "test") != 0)
+		exit(3);
+	return virtio_mmio_phys_to_virt(hal, SIM_MMIO_BASE, 0x100);
+}
+
+static uint8_t buf[3 * 4096] __attribute__((aligned(64)));
+
+static int run(const char *s)
+{
+	virtio_paddr_t pa, pb;
+	void *va;
+	/* ---- dma_alloc / dma_dealloc ---- */
+	if (!strcmp(s, "dma-alloc-zero")) {
+		virtio_dma_alloc(hal, 0, VIRTIO_DIR_BOTH, &pa, &va);
+	} else if (!strcmp(s, "dma-alloc-too-big")) {
+		virtio_dma_alloc(hal, SIM_MAX_ALLOC_PAGES_DEFAULT + 1,
+				 VIRTIO_DIR_BOTH, &pa, &va);
+	} else if (!strcmp(s, "ok-dma-alloc-limits")) {
+		va = alloc(SIM_MAX_ALLOC_PAGES_DEFAULT, VIRTIO_DIR_BOTH, &pa);
+		virtio_dma_dealloc(hal, pa, va, SIM_MAX_ALLOC_PAGES_DEFAULT);
+		va = alloc(1, VIRTIO_DIR_BOTH, &pa);
+		virtio_dma_dealloc(hal, pa, va, 1);
+	} else if (!strcmp(s, "ok-dma-alloc-zeroed-aligned")) {
+		va = alloc(2, VIRTIO_DIR_BOTH, &pa);
+		memset(va, 0xff, 2 * 4096);
+		virtio_dma_dealloc(hal, pa, va, 2);
+		va = alloc(3, VIRTIO_DIR_BOTH, &pa); /* may reuse: must be zero again */
+		for (size_t i = 0; i < 3 * 4096; i++)
+			if (((uint8_t *)va)[i] != 0)
+				return printf("not zeroed at %zu\n", i), 1;
+		if ((pa & 4095) || ((uintptr_t)va & 4095))
+			return printf("not page aligned\n"), 1;
+		virtio_dma_dealloc(hal, pa, va, 3);
+	} else if (!strcmp(s, "dma-dealloc-unknown")) {
+		va = alloc(1, VIRTIO_DIR_BOTH, &pa);
+		virtio_dma_dealloc(hal, pa + 0x10000, va, 1);
+		virtio_dma_dealloc(hal, pa, va, 1);
+	} else if (!strcmp(s, "dma-dealloc-mismatch")) {
+		va = alloc(2, VIRTIO_DIR_BOTH, &pa);
+		virtio_dma_dealloc(hal, pa, (uint8_t *)va + 4096, 2);
+		virtio_dma_dealloc(hal, pa, va, 2);
+	} else if (!strcmp(s, "dma-dealloc-wrong-pages")) {
+		va = alloc(2, VIRTIO_DIR_BOTH, &pa);
+		virtio_dma_dealloc(hal, pa, va, 1);
+	} else if (!strcmp(s, "dma-dealloc-double")) {
+		va = alloc(1, VIRTIO_DIR_BOTH, &pa);
+		virtio_dma_dealloc(hal, pa, va, 1);
+		virtio_dma_dealloc(hal, pa, va, 1);
+	} else if (!strcmp(s, "dma-use-after-free")) {
+		va = alloc(1, VIRTIO_DIR_BOTH, &pa);
+		virtio_dma_dealloc(hal, pa, va, 1);
+		(void)virtio_load_le16((uint8_t *)va + 2); /* through the accessor */
+	} else if (!strcmp(s, "dma-use-after-free-raw")) {
+		va = alloc(1, VIRTIO_DIR_BOTH, &pa);
+		virtio_dma_dealloc(hal, pa, va, 1);
+		__asm__("" : "+r"(va));
+		return ((volatile uint8_t *)va)[100]; /* ASan reports */
+	} else if (!strcmp(s, "ok-dma-ring-access")) {
+		va = alloc(1, VIRTIO_DIR_BOTH, &pa);
+		virtio_store_le32((uint8_t *)va + 8, 0x12345678);
+		if (virtio_load_le32((uint8_t *)va + 8) != 0x12345678)
+			return printf("ring store/load mismatch\n"), 1;
+		virtio_dma_dealloc(hal, pa, va, 1);
+	/* ---- share / unshare ---- */
+	} else if (!strcmp(s, "shared-buffer-touched")) {
+		pa = share(buf, 256, VIRTIO_DIR_DEVICE_TO_DRIVER);
+		uint8_t *touch = buf;
+		__asm__("" : "+r"(touch)); /* hide the constant: ASan skips
+					    * checks it can prove in bounds */
+		touch[64] = 1;             /* ASan reports */
+		virtio_unshare(hal, pa, buf, 256, VIRTIO_DIR_DEVICE_TO_DRIVER);
+	} else if (!strcmp(s, "ok-share-roundtrip")) {
+		/* copy in, poison, device writes, copy back: the bounce model */
+		uint8_t want[300], seen[300];
+		for (int i = 0; i < 300; i++)
+			buf[i] = want[i] = (uint8_t)i;
+		pa = share(buf, 300, VIRTIO_DIR_DRIVER_TO_DEVICE);
+		if (sim_dma_read(pa, seen, 300) || memcmp(seen, want, 300))
+			return printf("device did not see the driver's bytes\n"), 1;
+		pb = share(buf + 512, 100, VIRTIO_DIR_DEVICE_TO_DRIVER);
+		if (sim_dma_read(pb, seen, 100) || seen[0] != 0xa5 || seen[99] != 0xa5)
+			return printf("DeviceToDriver bounce not poisoned\n"), 1;
+		memset(seen, 0x3c, 40);
+		if (sim_dma_write(pb, seen, 40))
+			return printf("device write refused\n"), 1;
+		virtio_unshare(hal, pb, buf + 512, 100, VIRTIO_DIR_DEVICE_TO_DRIVER);
+		virtio_unshare(hal, pa, buf, 300, VIRTIO_DIR_DRIVER_TO_DEVICE);
+		if (buf[512] != 0x3c || buf[512 + 39] != 0x3c || buf[512 + 40] != 0xa5)
+			return printf("copy back wrong: %x %x %x\n", buf[512],
+				      buf[512 + 39], buf[512 + 40]), 1;
+		if (pa == (virtio_paddr_t)(uintptr_t)buf)
+			return printf("share returned a host pointer\n"), 1;
+		buf[10] = 1; /* unshared: the driver's again */
+	} else if (!strcmp(s, "ok-share-adjacent")) {
+		pa = share(buf, 64, VIRTIO_DIR_DRIVER_TO_DEVICE);
+		pb = share(buf + 64, 64, VIRTIO_DIR_BOTH);
+		virtio_unshare(hal, pb, buf + 64, 64, VIRTIO_DIR_BOTH);
+		virtio_unshare(hal, pa, buf, 64, VIRTIO_DIR_DRIVER_TO_DEVICE);
+	} else if (!strcmp(s, "share-empty")) {
+		virtio_share(hal, buf, 0, VIRTIO_DIR_BOTH, &pa);
+	} else if (!strcmp(s, "share-overlap")) {
+		pa = share(buf, 64, VIRTIO_DIR_DRIVER_TO_DEVICE);
+		virtio_share(hal, buf + 32, 64, VIRTIO_DIR_DRIVER_TO_DEVICE, &pb);
+		virtio_unshare(hal, pa, buf, 64, VIRTIO_DIR_DRIVER_TO_DEVICE);
+	} else if (!strcmp(s, "unshare-unknown")) {
+		virtio_unshare(hal, SIM_DMA_BASE_DEFAULT + 0x5000, buf, 64,
+			       VIRTIO_DIR_BOTH);
+	} else if (!strcmp(s, "unshare-wrong-buffer")) {
+		pa = share(buf, 64, VIRTIO_DIR_BOTH);
+		virtio_unshare(hal, pa, buf + 128, 64, VIRTIO_DIR_BOTH);
+	} else if (!strcmp(s, "unshare-wrong-length")) {
+		pa = share(buf, 512, VIRTIO_DIR_BOTH);
+		virtio_unshare(hal, pa, buf, 4096, VIRTIO_DIR_BOTH);
+	} else if (!strcmp(s, "unshare-wrong-direction")) {
+		pa = share(buf, 64, VIRTIO_DIR_DRIVER_TO_DEVICE);
+		virtio_unshare(hal, pa, buf, 64, VIRTIO_DIR_DEVICE_TO_DRIVER);
+	} else if (!strcmp(s, "unshare-double")) {
+		pa = share(buf, 64, VIRTIO_DIR_BOTH);
+		virtio_unshare(hal, pa, buf, 64, VIRTIO_DIR_BOTH);
+		virtio_unshare(hal, pa, buf, 64, VIRTIO_DIR_BOTH);
+	/* ---- teardown ---- */
+	} else if (!strcmp(s, "dma-leak")) {
+		alloc(1, VIRTIO_DIR_BOTH, &pa);
+	} else if (!strcmp(s, "share-leak")) {
+		share(buf, 64, VIRTIO_DIR_BOTH);
+	/* ---- the device reaching memory ---- */
+	} else if (!strcmp(s, "device-access-unowned")) {
+		uint8_t x[16];
+		va = alloc(1, VIRTIO_DIR_BOTH, &pa);
+		virtio_dma_dealloc(hal, pa, va, 1);
+		sim_dma_read(pa, x, sizeof x);
+	} else if (!strcmp(s, "device-access-past-share")) {
+		uint8_t x[16];
+		pa = share(buf, 8, VIRTIO_DIR_BOTH);
+		sim_dma_read(pa, x, sizeof x); /* share is 8 bytes */
+		virtio_unshare(hal, pa, buf, 8, VIRTIO_DIR_BOTH);
+	} else if (!strcmp(s, "device-write-read-only")) {
+		pa = share(buf, 64, VIRTIO_DIR_DRIVER_TO_DEVICE);
+		sim_dma_write(pa, "lie", 3);
+		virtio_unshare(hal, pa, buf, 64, VIRTIO_DIR_DRIVER_TO_DEVICE);
+	} else if (!strcmp(s, "device-write-read-only-dma")) {
+		va = alloc(1, VIRTIO_DIR_DRIVER_TO_DEVICE, &pa);
+		sim_dma_write(pa + 100, "lie", 3);
+		virtio_dma_dealloc(hal, pa, va, 1);
+	} else if (!strcmp(s, "ok-device-access")) {
+		uint8_t x[64] = {0};
+		va = alloc(2, VIRTIO_DIR_DEVICE_TO_DRIVER, &pa);
+		sim_dma_write(pa + 4000, x, 64); /* across the page boundary */
+		sim_dma_read(pa, x, 64);
+		virtio_dma_dealloc(hal, pa, va, 2);
+	/* ---- MMIO ---- */
+	} else if (!strcmp(s, "mmio-map-outside")) {
+		window();
+		virtio_mmio_phys_to_virt(hal, SIM_MMIO_BASE + 0x80, 0x100);
+	} else if (!strcmp(s, "mmio-access-outside")) {
+		volatile uint8_t *w = window();
+		virtio_write32(w + 0x100, 1);
+	} else if (!strcmp(s, "mmio-access-not-mmio")) {
+		virtio_write32(buf, 1);
+	} else if (!strcmp(s, "mmio-misaligned")) {
+		volatile uint8_t *w = window();
+		(void)virtio_read32(w + 2);
+	} else if (!strcmp(s, "mmio-raw-deref")) {
+		volatile uint8_t *w = window();
+		return *(volatile uint32_t *)(w + 0x70) == 7;
+	} else if (!strcmp(s, "ok-mmio")) {
+		volatile uint8_t *w = window();
+		virtio_write32(w + 0x70, 0x1234);
+		if (virtio_read32(w + 0x70) != 0x1234 || virtio_read8(w + 0x71) != 0x12)
+			return printf("register file did not echo\n"), 1;
+	/* ---- hang ---- */
+	} else if (!strcmp(s, "hang")) {
+		va = alloc(1, VIRTIO_DIR_DEVICE_TO_DRIVER, &pa);
+		while (virtio_load_le16(va) == 0)
+			; /* a device that never answers, a driver without a budget */
+	} else if (!strcmp(s, "ok-bounded-poll")) {
+		va = alloc(1, VIRTIO_DIR_DEVICE_TO_DRIVER, &pa);
+		for (int i = 0; i < 1000 && virtio_load_le16(va) == 0; i++)
+			;
+		virtio_dma_dealloc(hal, pa, va, 1);
+	} else {
+		fprintf(stderr, "sim_misuse: unknown scenario '%s'\n", s);
+		return 2;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc != 2) {
+		fprintf(stderr, "usage: sim_misuse SCENARIO\n");
+		return 2;
+	}
+	struct sim_config cfg = {
+		.dma_base = SIM_DMA_BASE_DEFAULT,
+		.dma_pages = SIM_DMA_PAGES_DEFAULT,
+		.max_alloc_pages = SIM_MAX_ALLOC_PAGES_DEFAULT,
+		.record = true,
+	};
+	sim_init(&cfg);
+	sim_reset(NULL, 0);
+	int rc = run(argv[1]);
+	if (rc)
+		return rc;
+	sim_audit();
+	printf("findings=%u last=%s\n", sim_finding_count(),
+	       sim_class_name(sim_last_finding()));
+	return 0;
+}

@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Shared state of the sim core's own files (mem.c, access.c, report.c,
+ * trace.c, decide.c, passthru.c). Not for fronts or device models.
+ */
+#ifndef SIM_INTERNAL_H
+#define SIM_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "sim/device.h"
+#include "sim/sim.h"
+#include "virtio/errors.h"
+
+#if defined(__SANITIZE_ADDRESS__)
+#define SIM_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SIM_ASAN 1
+#endif
+#endif
+#ifdef SIM_ASAN
+#include <sanitizer/asan_interface.h>
+#define SIM_NO_ASAN __attribute__((no_sanitize_address))
+#else
+#define SIM_NO_ASAN
+#endif
+
+extern const char *const sim_dir_name[4];
+
+/* Where the driver's current HAL call comes from (virtio_sim_site). */
+extern struct sim_site sim_cur_site;
+
+/* The window of DMA memory as the host sees it. */
+extern uint8_t *sim_dma_host;
+extern virtio_paddr_t sim_dma_base;
+extern size_t sim_dma_npages;
+extern bool sim_record_mode;
+extern bool sim_unchecked; /* pass-through HAL in use: no shadow, no checks */
+
+/* Page states of the shadow. */
+enum sim_page_state {
+	SIM_PG_FREE = 0,  /* never used this iteration */
+	SIM_PG_DMA,       /* live dma_alloc */
+	SIM_PG_BOUNCE,    /* live share's bounce memory */
+	SIM_PG_FREED,     /* was DMA or bounce; obj says which, for double frees */
+};
+/* Shadow state of the page holding host address p, or -1 outside the window. */
+int sim_page_state_of(const volatile void *p, enum virtio_dir *dir,
+		      uint32_t *obj);
+/* Describe an object for a report: "allocated"/"shared"/"freed" site. */
+const struct sim_site *sim_obj_site(uint32_t obj, const char **what,
+				    virtio_paddr_t *paddr);
+
+bool sim_shared_buffer_at(const void *p, const struct sim_site **site,
+			  virtio_paddr_t *paddr, size_t *off);
+
+void sim_trace_init(void);
+void sim_trace_reset(void);
+void sim_decide_reset(const uint8_t *data, size_t len);
+void sim_mem_init(const struct sim_config *cfg);
+void sim_mem_reset(void);
+void sim_mem_audit(void);
+void sim_access_init(void);
+void sim_access_reset(void);
+void sim_report_reset(void);
+void sim_report_init(bool record);
+
+/* mmio_phys_to_virt of the sim HALs (access.c). */
+volatile void *sim_mmio_phys_to_virt(virtio_paddr_t pa, size_t size);
+
+/* Device-side DMA with the pass-through HAL: paddr is a host address. */
+int sim_passthru_dma(virtio_paddr_t pa, void *buf, size_t len, bool write);
+
+#endif

@@ -1,0 +1,550 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The simulated physical address space and the instrumented HAL.
+ * A fixed window of simulated physical memory backs DMA allocations and the
+ * bounce buffers of shares (the pKVM/swiotlb/vmbase model: share() returns a
+ * simulated physical address, never a host pointer). Every page has a shadow
+ * entry; every allocation and share is an object that remembers its call
+ * site, so each misuse is reported against where the object was made.
+ * Reset touches only the pages the iteration touched.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "sim/decide.h"
+#include "sim/internal.h"
+
+#define MAX_OBJS 8192u
+#define POISON_BYTE 0xa5 /* DEVICE_TO_DRIVER bounce memory before the device writes */
+
+enum obj_kind { OBJ_DMA = 1, OBJ_SHARE };
+
+struct obj {
+	uint8_t kind;
+	uint8_t dir;
+	bool live;
+	virtio_paddr_t paddr;
+	size_t pages;
+	void *vaddr;      /* DMA: host address of the pages; share: driver buffer */
+	size_t len;       /* share: buffer bytes; DMA: pages * PAGE_SIZE */
+	struct sim_site site;
+	struct sim_site freed;
+};
+
+struct page {
+	uint8_t state; /* enum sim_page_state */
+	uint8_t dir;   /* enum virtio_dir of the live object */
+	uint32_t obj;  /* index into objs (+1; 0: none) */
+};
+
+const char *const sim_dir_name[4] = {
+	[0] = "none",
+	[VIRTIO_DIR_DRIVER_TO_DEVICE] = "DriverToDevice",
+	[VIRTIO_DIR_DEVICE_TO_DRIVER] = "DeviceToDriver",
+	[VIRTIO_DIR_BOTH] = "Both",
+};
+
+uint8_t *sim_dma_host;
+virtio_paddr_t sim_dma_base;
+size_t sim_dma_npages;
+bool sim_unchecked;
+struct sim_site sim_cur_site;
+
+static size_t max_alloc_pages;
+static struct page *pages;
+static uint32_t *touched; /* page indices touched this iteration */
+static size_t ntouched;
+static struct obj objs[MAX_OBJS];
+static uint32_t nobjs;
+static uint32_t seq;       /* allocation/share sequence numbers */
+static size_t cursor;      /* next-fit: freed pages are reused last */
+static uint32_t live_shares[MAX_OBJS];
+static uint32_t nlive_shares;
+
+void virtio_sim_site(const char *func, const char *file, int line)
+{
+	sim_cur_site.func = func;
+	sim_cur_site.file = file;
+	sim_cur_site.line = line;
+}
+
+static void poison(void *p, size_t n)
+{
+#ifdef SIM_ASAN
+	ASAN_POISON_MEMORY_REGION(p, n);
+#else
+	(void)p, (void)n;
+#endif
+}
+
+static void unpoison(void *p, size_t n)
+{
+#ifdef SIM_ASAN
+	ASAN_UNPOISON_MEMORY_REGION(p, n);
+#else
+	(void)p, (void)n;
+#endif
+}
+
+/* Poison only whole 8-byte granules inside a driver buffer: ASan cannot
+ * poison part of a granule without also hiding its neighbours. */
+static void granules(void *p, size_t n, bool on)
+{
+	uintptr_t b = ((uintptr_t)p + 7u) & ~(uintptr_t)7u;
+	uintptr_t e = ((uintptr_t)p + n) & ~(uintptr_t)7u;
+	if (e <= b)
+		return;
+	if (on)
+		poison((void *)b, e - b);
+	else
+		unpoison((void *)b, e - b);
+}
+
+void sim_mem_init(const struct sim_config *cfg)
+{
+	sim_dma_base = cfg->dma_base;
+	sim_dma_npages = cfg->dma_pages;
+	max_alloc_pages = cfg->max_alloc_pages;
+	size_t bytes = sim_dma_npages * VIRTIO_PAGE_SIZE;
+	void *m = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	pages = calloc(sim_dma_npages, sizeof *pages);
+	touched = calloc(sim_dma_npages, sizeof *touched);
+	if (m == MAP_FAILED || !pages || !touched) {
+		fprintf(stderr, "sim: cannot reserve %zu pages of DMA window\n",
+			sim_dma_npages);
+		exit(2);
+	}
+	sim_dma_host = m;
+	poison(sim_dma_host, bytes); /* free memory is never the driver's */
+}
+
+void sim_mem_reset(void)
+{
+	for (size_t i = 0; i < ntouched; i++) {
+		uint32_t pg = touched[i];
+		pages[pg] = (struct page){0};
+		poison(sim_dma_host + (size_t)pg * VIRTIO_PAGE_SIZE,
+		       VIRTIO_PAGE_SIZE);
+	}
+	for (uint32_t i = 0; i < nlive_shares; i++) {
+		struct obj *o = &objs[live_shares[i]];
+		granules(o->vaddr, o->len, false); /* leaked share: give it back */
+	}
+	ntouched = 0;
+	nobjs = 0;
+	seq = 0;
+	cursor = 0;
+	nlive_shares = 0;
+	sim_cur_site = (struct sim_site){0};
+}
+
+static inline virtio_paddr_t page_paddr(size_t pg)
+{
+	return sim_dma_base + (virtio_paddr_t)pg * VIRTIO_PAGE_SIZE;
+}
+
+static inline void *page_host(size_t pg)
+{
+	return sim_dma_host + pg * VIRTIO_PAGE_SIZE;
+}
+
+/* Page index of a simulated physical address, or -1. */
+static inline long page_of_paddr(virtio_paddr_t pa)
+{
+	if (pa < sim_dma_base)
+		return -1;
+	virtio_paddr_t pg = (pa - sim_dma_base) / VIRTIO_PAGE_SIZE;
+	return pg < sim_dma_npages ? (long)pg : -1;
+}
+
+int sim_page_state_of(const volatile void *p, enum virtio_dir *dir,
+		      uint32_t *obj)
+{
+	uintptr_t a = (uintptr_t)p, b = (uintptr_t)sim_dma_host;
+	if (a < b || a - b >= sim_dma_npages * VIRTIO_PAGE_SIZE)
+		return -1;
+	struct page *pg = &pages[(a - b) / VIRTIO_PAGE_SIZE];
+	*dir = (enum virtio_dir)pg->dir;
+	*obj = pg->obj;
+	return pg->state;
+}
+
+const struct sim_site *sim_obj_site(uint32_t obj, const char **what,
+				    virtio_paddr_t *paddr)
+{
+	if (!obj || obj > nobjs)
+		return NULL;
+	struct obj *o = &objs[obj - 1];
+	*paddr = o->paddr;
+	if (!o->live) {
+		*what = o->kind == OBJ_DMA ? "freed" : "unshared";
+		return &o->freed;
+	}
+	*what = o->kind == OBJ_DMA ? "allocated" : "shared";
+	return &o->site;
+}
+
+/* Next-fit search for n free pages; -1 when the window is full. */
+static long find_pages(size_t n)
+{
+	for (int pass = 0; pass < 2; pass++) {
+		size_t run = 0;
+		size_t start = pass ? 0 : cursor;
+		for (size_t pg = start; pg < sim_dma_npages; pg++) {
+			uint8_t st = pages[pg].state;
+			/* first pass: never-used pages only (quarantine) */
+			bool ok = st == SIM_PG_FREE || (pass && st == SIM_PG_FREED);
+			run = ok ? run + 1 : 0;
+			if (run == n)
+				return (long)(pg + 1 - n);
+		}
+	}
+	return -1;
+}
+
+static struct obj *new_obj(enum obj_kind kind, enum virtio_dir dir, long pg,
+			   size_t n, uint32_t *id)
+{
+	if (nobjs == MAX_OBJS)
+		return NULL;
+	struct obj *o = &objs[nobjs++];
+	*id = nobjs;
+	*o = (struct obj){
+		.kind = (uint8_t)kind,
+		.dir = (uint8_t)dir,
+		.live = true,
+		.paddr = page_paddr((size_t)pg),
+		.pages = n,
+	};
+	o->site = sim_cur_site;
+	o->site.seq = ++seq;
+	uint8_t st = kind == OBJ_DMA ? SIM_PG_DMA : SIM_PG_BOUNCE;
+	for (size_t i = 0; i < n; i++) {
+		struct page *p = &pages[(size_t)pg + i];
+		if (p->state == SIM_PG_FREE)
+			touched[ntouched++] = (uint32_t)((size_t)pg + i);
+		p->state = st;
+		p->dir = (uint8_t)dir;
+		p->obj = *id;
+	}
+	cursor = (size_t)pg + n;
+	return o;
+}
+
+static void release_pages(struct obj *o)
+{
+	long pg = page_of_paddr(o->paddr);
+	for (size_t i = 0; i < o->pages; i++)
+		pages[(size_t)pg + i].state = SIM_PG_FREED;
+	poison(page_host((size_t)pg), o->pages * VIRTIO_PAGE_SIZE);
+	o->live = false;
+	o->freed = sim_cur_site;
+	o->freed.seq = ++seq;
+}
+
+/* The object whose first page is at paddr, live or freed; NULL if none. */
+static struct obj *obj_at(virtio_paddr_t pa, int kind)
+{
+	long pg = page_of_paddr(pa);
+	if (pg < 0 || !pages[pg].obj)
+		return NULL;
+	struct obj *o = &objs[pages[pg].obj - 1];
+	return o->kind == kind && o->paddr == pa ? o : NULL;
+}
+
+static int sim_dma_alloc(void *ctx, size_t n, enum virtio_dir dir,
+			 virtio_paddr_t *paddr, void **vaddr)
+{
+	(void)ctx;
+	sim_trace_s("hal dma_alloc dir=%s pages=%llu", sim_dir_name[dir & 3],
+		    n, 0, 0);
+	if (n == 0) {
+		sim_report(SIM_DMA_ALLOC_ZERO, NULL, NULL,
+			   "driver allocates 0 pages of DMA memory [pages=0]");
+		return VIRTIO_EINVALID_PARAM;
+	}
+	if (n > max_alloc_pages) {
+		sim_report(SIM_DMA_ALLOC_TOO_BIG, NULL, NULL,
+			   "driver allocates more DMA memory than the platform allows [pages=%zu] [limit=%zu]",
+			   n, max_alloc_pages);
+		return VIRTIO_EDMA;
+	}
+	long pg = find_pages(n);
+	uint32_t id;
+	struct obj *o;
+	if (pg < 0 || sim_decide_flag("hal.dma_alloc_fail") ||
+	    !(o = new_obj(OBJ_DMA, dir, pg, n, &id))) {
+		sim_trace("hal dma_alloc failed", 0, 0, 0, 0);
+		return VIRTIO_EDMA;
+	}
+	o->vaddr = page_host((size_t)pg);
+	o->len = n * VIRTIO_PAGE_SIZE;
+	unpoison(o->vaddr, o->len);
+	memset(o->vaddr, 0, o->len);
+	*paddr = o->paddr;
+	*vaddr = o->vaddr;
+	sim_trace("hal dma_alloc -> paddr=0x%llx #%llu", o->paddr, o->site.seq,
+		  0, 0);
+	return 0;
+}
+
+static int sim_dma_dealloc(void *ctx, virtio_paddr_t paddr, void *vaddr,
+			   size_t n)
+{
+	(void)ctx;
+	sim_trace("hal dma_dealloc paddr=0x%llx pages=%llu", paddr, n, 0, 0);
+	struct obj *o = obj_at(paddr, OBJ_DMA);
+	if (!o) {
+		sim_report(SIM_DEALLOC_UNKNOWN, NULL, NULL,
+			   "driver frees DMA memory it never allocated [paddr=0x%llx] [pages=%zu]",
+			   (unsigned long long)paddr, n);
+		return VIRTIO_EINVALID_PARAM;
+	}
+	if (!o->live) {
+		sim_report(SIM_DEALLOC_DOUBLE, "freed", &o->freed,
+			   "driver frees DMA memory twice [paddr=0x%llx] [pages=%zu]",
+			   (unsigned long long)paddr, n);
+		return VIRTIO_EINVALID_PARAM;
+	}
+	if (vaddr != o->vaddr) {
+		sim_report(SIM_DEALLOC_MISMATCH, "allocated", &o->site,
+			   "driver frees DMA memory with a virtual address that is not the one allocated with it [paddr=0x%llx] [vaddr=paddr%+lld]",
+			   (unsigned long long)paddr,
+			   (long long)((uint8_t *)vaddr - (uint8_t *)o->vaddr));
+		return VIRTIO_EINVALID_PARAM;
+	}
+	if (n != o->pages) {
+		sim_report(SIM_DEALLOC_WRONG_PAGES, "allocated", &o->site,
+			   "driver frees DMA memory with a different page count [paddr=0x%llx] [allocated=%zu] [freed=%zu]",
+			   (unsigned long long)paddr, o->pages, n);
+		/* free what was allocated, so one mistake is one report */
+	}
+	release_pages(o);
+	return 0;
+}
+
+static struct obj *overlapping_share(const uint8_t *b, size_t len)
+{
+	for (uint32_t i = 0; i < nlive_shares; i++) {
+		struct obj *o = &objs[live_shares[i]];
+		const uint8_t *ob = o->vaddr;
+		if (b < ob + o->len && ob < b + len)
+			return o;
+	}
+	return NULL;
+}
+
+static int sim_share(void *ctx, void *buf, size_t len, enum virtio_dir dir,
+		     virtio_paddr_t *paddr)
+{
+	(void)ctx;
+	sim_trace_s("hal share dir=%s len=%llu", sim_dir_name[dir & 3], len, 0,
+		    0);
+	if (len == 0) {
+		sim_report(SIM_SHARE_EMPTY, NULL, NULL,
+			   "driver shares an empty buffer [len=0] [dir=%s]",
+			   sim_dir_name[dir & 3]);
+		return VIRTIO_EINVALID_PARAM;
+	}
+	struct obj *other = overlapping_share(buf, len);
+	if (other) {
+		sim_report(SIM_SHARE_OVERLAP, "shared", &other->site,
+			   "driver shares memory that overlaps a buffer it already shared [len=%zu] [other paddr=0x%llx] [other len=%zu] [offset=%+lld]",
+			   len, (unsigned long long)other->paddr, other->len,
+			   (long long)((uint8_t *)buf - (uint8_t *)other->vaddr));
+		return VIRTIO_EINVALID_PARAM;
+	}
+	size_t n = (len + VIRTIO_PAGE_SIZE - 1) / VIRTIO_PAGE_SIZE;
+	long pg = n <= max_alloc_pages ? find_pages(n) : -1;
+	uint32_t id;
+	struct obj *o;
+	if (pg < 0 || sim_decide_flag("hal.share_fail") ||
+	    !(o = new_obj(OBJ_SHARE, dir, pg, n, &id))) {
+		sim_trace("hal share failed", 0, 0, 0, 0);
+		return VIRTIO_EDMA;
+	}
+	o->vaddr = buf;
+	o->len = len;
+	uint8_t *bounce = page_host((size_t)pg);
+	unpoison(bounce, len);
+	if (dir & VIRTIO_DIR_DRIVER_TO_DEVICE)
+		memcpy(bounce, buf, len);
+	else
+		memset(bounce, POISON_BYTE, len);
+	granules(buf, len, true);
+	live_shares[nlive_shares++] = id - 1;
+	*paddr = o->paddr;
+	sim_trace("hal share -> paddr=0x%llx #%llu", o->paddr, o->site.seq, 0,
+		  0);
+	return 0;
+}
+
+static void forget_share(struct obj *o)
+{
+	uint32_t id = (uint32_t)(o - objs);
+	for (uint32_t i = 0; i < nlive_shares; i++) {
+		if (live_shares[i] == id) {
+			live_shares[i] = live_shares[--nlive_shares];
+			return;
+		}
+	}
+}
+
+static void sim_unshare(void *ctx, virtio_paddr_t paddr, void *buf, size_t len,
+			enum virtio_dir dir)
+{
+	(void)ctx;
+	sim_trace_s("hal unshare dir=%s paddr=0x%llx len=%llu",
+		    sim_dir_name[dir & 3], paddr, len, 0);
+	struct obj *o = obj_at(paddr, OBJ_SHARE);
+	if (!o) {
+		sim_report(SIM_UNSHARE_UNKNOWN, NULL, NULL,
+			   "driver unshares an address it never shared [paddr=0x%llx] [len=%zu]",
+			   (unsigned long long)paddr, len);
+		return;
+	}
+	if (!o->live) {
+		sim_report(SIM_UNSHARE_DOUBLE, "unshared", &o->freed,
+			   "driver unshares a buffer twice [paddr=0x%llx] [len=%zu]",
+			   (unsigned long long)paddr, len);
+		return;
+	}
+	if (buf != o->vaddr)
+		sim_report(SIM_UNSHARE_WRONG_BUFFER, "shared", &o->site,
+			   "driver unshares with a different buffer than it shared [paddr=0x%llx] [len=%zu] [buffer=shared%+lld]",
+			   (unsigned long long)paddr, len,
+			   (long long)((uint8_t *)buf - (uint8_t *)o->vaddr));
+	else if (len != o->len)
+		sim_report(SIM_UNSHARE_WRONG_LENGTH, "shared", &o->site,
+			   "driver unshares with a different length [paddr=0x%llx] [shared=%zu] [unshared=%zu]",
+			   (unsigned long long)paddr, o->len, len);
+	else if (dir != o->dir)
+		sim_report(SIM_UNSHARE_WRONG_DIR, "shared", &o->site,
+			   "driver unshares with a different direction [paddr=0x%llx] [shared=%s] [unshared=%s]",
+			   (unsigned long long)paddr, sim_dir_name[o->dir & 3],
+			   sim_dir_name[dir & 3]);
+	/* Recorded mistakes still end the share as it was made, never
+	 * writing into memory the driver did not share. */
+	granules(o->vaddr, o->len, false);
+	if (o->dir & VIRTIO_DIR_DEVICE_TO_DRIVER)
+		memcpy(o->vaddr, page_host((size_t)page_of_paddr(o->paddr)),
+		       o->len);
+	forget_share(o);
+	release_pages(o);
+}
+
+void sim_mem_audit(void)
+{
+	for (uint32_t i = 0; i < nobjs; i++) {
+		struct obj *o = &objs[i];
+		if (!o->live)
+			continue;
+		if (o->kind == OBJ_DMA)
+			sim_report(SIM_DMA_LEAK, "allocated", &o->site,
+				   "driver leaks DMA memory at teardown [paddr=0x%llx] [pages=%zu] [dir=%s]",
+				   (unsigned long long)o->paddr, o->pages,
+				   sim_dir_name[o->dir & 3]);
+		else
+			sim_report(SIM_SHARE_LEAK, "shared", &o->site,
+				   "driver leaves a buffer shared at teardown [paddr=0x%llx] [len=%zu] [dir=%s]",
+				   (unsigned long long)o->paddr, o->len,
+				   sim_dir_name[o->dir & 3]);
+	}
+}
+
+/* ---- the device's view ---------------------------------------------------- */
+
+/* The live object covering [pa, pa+len), or report and NULL. */
+static struct obj *device_target(virtio_paddr_t pa, size_t len, bool write)
+{
+	long pg = page_of_paddr(pa);
+	struct obj *o = NULL;
+	if (pg >= 0 && pages[pg].obj &&
+	    (pages[pg].state == SIM_PG_DMA || pages[pg].state == SIM_PG_BOUNCE))
+		o = &objs[pages[pg].obj - 1];
+	size_t end;
+	if (!o || __builtin_add_overflow(pa - o->paddr, len, &end) ||
+	    end > o->len) {
+		const char *what = "made";
+		virtio_paddr_t base = 0;
+		const struct sim_site *site =
+			pg >= 0 ? sim_obj_site(pages[pg].obj, &what, &base)
+				: NULL;
+		sim_report(SIM_DEVICE_UNOWNED, what, site,
+			   "driver gave the device an address it does not own [paddr=0x%llx] [len=%zu] [access=%s]%s",
+			   (unsigned long long)pa, len, write ? "write" : "read",
+			   o ? " [past the end of its object]" : "");
+		return NULL;
+	}
+	if (write && !(o->dir & VIRTIO_DIR_DEVICE_TO_DRIVER)) {
+		sim_report(SIM_DEVICE_WRONG_DIR,
+			   o->kind == OBJ_DMA ? "allocated" : "shared", &o->site,
+			   "driver let the device write memory it shared read-only [paddr=0x%llx] [len=%zu] [dir=%s]",
+			   (unsigned long long)pa, len,
+			   sim_dir_name[o->dir & 3]);
+		return NULL;
+	}
+	return o;
+}
+
+int sim_dma_read(virtio_paddr_t pa, void *dst, size_t len)
+{
+	if (sim_unchecked)
+		return sim_passthru_dma(pa, dst, len, false);
+	if (!device_target(pa, len, false))
+		return -1;
+	memcpy(dst, page_host((size_t)page_of_paddr(pa)) +
+			    (pa & (VIRTIO_PAGE_SIZE - 1)),
+	       len);
+	return 0;
+}
+
+int sim_dma_write(virtio_paddr_t pa, const void *src, size_t len)
+{
+	if (sim_unchecked)
+		return sim_passthru_dma(pa, (void *)src, len, true);
+	if (!device_target(pa, len, true))
+		return -1;
+	memcpy(page_host((size_t)page_of_paddr(pa)) +
+		       (pa & (VIRTIO_PAGE_SIZE - 1)),
+	       src, len);
+	return 0;
+}
+
+static volatile void *sim_mmio_map(void *ctx, virtio_paddr_t pa, size_t size);
+
+static const struct virtio_hal_ops sim_hal_ops = {
+	.dma_alloc = sim_dma_alloc,
+	.dma_dealloc = sim_dma_dealloc,
+	.mmio_phys_to_virt = sim_mmio_map,
+	.share = sim_share,
+	.unshare = sim_unshare,
+};
+
+const struct virtio_hal sim_hal = {.ops = &sim_hal_ops, .ctx = NULL};
+
+static volatile void *sim_mmio_map(void *ctx, virtio_paddr_t pa, size_t size)
+{
+	(void)ctx;
+	return sim_mmio_phys_to_virt(pa, size);
+}
+
+/* Is p inside a driver buffer that is shared right now? (ASan hook) */
+bool sim_shared_buffer_at(const void *p, const struct sim_site **site,
+			  virtio_paddr_t *paddr, size_t *off)
+{
+	for (uint32_t i = 0; i < nlive_shares; i++) {
+		struct obj *o = &objs[live_shares[i]];
+		const uint8_t *b = o->vaddr;
+		if ((const uint8_t *)p >= b && (const uint8_t *)p < b + o->len) {
+			*site = &o->site;
+			*paddr = o->paddr;
+			*off = (size_t)((const uint8_t *)p - b);
+			return true;
+		}
+	}
+	return false;
+}

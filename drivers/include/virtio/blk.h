@@ -11,6 +11,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "virtio/errors.h"
+#include "virtio/spec.h"
 #include "virtio/virtq.h"
 
 /* 5.2.6 request header, as laid out in memory (little-endian fields). */
@@ -36,9 +38,19 @@ struct virtio_blk {
 	uint32_t blk_size;   /* validated: power of two, 512..65536 */
 	bool read_only;      /* VIRTIO_BLK_F_RO negotiated */
 	bool can_flush;      /* VIRTIO_BLK_F_FLUSH negotiated */
+	/* PRIVATE: the request each in-flight non-blocking token belongs to */
+	struct virtio_blk_req *reqs[VIRTQ_MAX_SIZE];
 };
 
-/* Negotiate, validate config, set up the queue, DRIVER_OK. */
+/*
+ * Negotiate, validate config, set up the queue, DRIVER_OK. On failure the
+ * device is left FAILED and nothing is held; virtio_blk_destroy stays safe.
+ * After ETIMEOUT or EBAD_USED from any call, the device has been reset and
+ * every later call returns EBROKEN until destroy (blocking calls reclaim
+ * their own buffers before returning; non-blocking requests come back at
+ * destroy). A read succeeds only if the device says it wrote all data and
+ * the status byte (used len == len + 1); a shorter used len is EIO.
+ */
 int virtio_blk_init(struct virtio_blk *b, struct virtio_transport *t);
 int virtio_blk_read(struct virtio_blk *b, uint64_t sector, void *buf,
 		    size_t len);

@@ -27,7 +27,7 @@ enum virtio_dir {
 struct virtio_hal_ops {
 	/*
 	 * Allocate `pages` contiguous, zeroed, page-aligned pages for DMA.
-	 * Returns 0 and fills *paddr/*vaddr, or a negative virtio_err.
+	 * Returns 0 and fills *paddr and *vaddr, or a negative virtio_err.
 	 */
 	int (*dma_alloc)(void *ctx, size_t pages, enum virtio_dir dir,
 			 virtio_paddr_t *paddr, void **vaddr);

@@ -51,11 +51,16 @@ struct virtq {
 	bool event_idx;          /* RING_EVENT_IDX negotiated */
 	bool legacy;             /* one Both allocation, legacy layout */
 	bool ready;
+	bool broken;             /* device lied: only virtq_destroy remains */
+	bool peeked;             /* peek_id/peek_len hold a validated entry */
+	uint16_t peek_id;        /* head of the validated, not yet popped entry */
+	uint32_t peek_len;       /* its used len, already checked */
+	uint16_t n_in_flight;    /* chains added and not yet popped */
 	uint16_t num_free;
 	uint16_t free_head;
 	uint16_t avail_idx;      /* next avail idx we publish (shadow) */
 	uint16_t last_used;      /* next used idx we consume */
-	uint16_t avail_idx_at_kick; /* for event idx */
+	uint16_t avail_idx_at_kick; /* avail idx at the last kick (2.7.10) */
 	/* ring memory: [0] desc+avail (or all, legacy), [1] used (modern) */
 	virtio_paddr_t ring_paddr[2];
 	void *ring_vaddr[2];
@@ -88,11 +93,13 @@ int virtq_init(struct virtq *q, struct virtio_transport *t, uint16_t idx,
 /*
  * Queue a chain: `out` buffers the device reads, then `in` buffers it writes.
  * Shares each buffer. Uses an indirect table when negotiated and the chain
- * has more than one buffer. *token is the head id for pop.
+ * has more than one buffer. *token is the head id for pop. The chain is
+ * published in the avail ring at once; virtq_kick notifies.
  */
 int virtq_add(struct virtq *q, const struct virtq_buf *out, size_t n_out,
 	      const struct virtq_buf *in, size_t n_in, uint16_t *token);
-/* Publish and notify the device if it wants it (event idx / NO_NOTIFY). */
+/* Notify the device of chains added (add publishes them at once) if it
+ * wants it (event idx / NO_NOTIFY). */
 void virtq_kick(struct virtq *q);
 /*
  * If the device has used a chain: validate the entry (id in range and in
@@ -104,7 +111,12 @@ int virtq_peek_used(struct virtq *q, uint16_t *token);
 /* Pop the used chain `token` (must be what peek returned): unshare its
  * buffers and return the len the device wrote. */
 int virtq_pop_used(struct virtq *q, uint16_t token, uint32_t *len);
-/* add + kick + poll (bounded by t->poll_budget, ETIMEOUT) + pop. */
+/*
+ * add + kick + poll (bounded by t->poll_budget, ETIMEOUT) + pop. Refuses
+ * (EINVALID_PARAM) while other chains are in flight, so the used entry it
+ * waits for can only be its own. On ETIMEOUT the buffers stay shared (the
+ * device still owns them): reset the device, then virtq_destroy.
+ */
 int virtq_add_wait(struct virtq *q, const struct virtq_buf *out, size_t n_out,
 		   const struct virtq_buf *in, size_t n_in, uint32_t *len);
 bool virtq_is_broken(const struct virtq *q);

@@ -1,0 +1,358 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * virtio-blk driver (VirtIO 1.2, 5.2): config validation, request framing
+ * (header, data, status byte) and status mapping, blocking and non-blocking.
+ * Queue mechanics are in queue/split.c; the status handshake in
+ * transport/transport.c.
+ */
+#include "virtio/blk.h"
+#include "virtio/errors.h"
+#include "virtio/spec.h"
+
+#define BIT(n) (1ull << (n))
+#define BLK_WANTED                                                             \
+	(BIT(VIRTIO_BLK_F_RO) | BIT(VIRTIO_BLK_F_BLK_SIZE) |                   \
+	 BIT(VIRTIO_BLK_F_FLUSH))
+#define BLK_SIZE_MAX 65536u
+#define STATUS_UNSET 0xffu /* not a status the device may report as OK */
+
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define cpu_to_le32(v) ((uint32_t)(v))
+#define cpu_to_le64(v) ((uint64_t)(v))
+#else
+#define cpu_to_le32(v) __builtin_bswap32(v)
+#define cpu_to_le64(v) __builtin_bswap64(v)
+#endif
+
+static uint64_t get_le(const uint8_t *p, unsigned n)
+{
+	uint64_t v = 0;
+
+	while (n--)
+		v = v << 8 | p[n];
+	return v;
+}
+
+static int read_config(struct virtio_blk *b)
+{
+	struct virtio_transport *t = b->t;
+	uint8_t raw[8];
+	uint32_t bs = VIRTIO_BLK_SECTOR_SIZE;
+	int rc;
+
+	rc = virtio_config_read(t, VIRTIO_BLK_CFG_CAPACITY, raw, 8);
+	if (rc)
+		return rc;
+	b->capacity = get_le(raw, 8);
+	/* A disk of 0 sectors, or one whose byte size overflows, is a lie. */
+	if (b->capacity == 0 ||
+	    b->capacity > UINT64_MAX / VIRTIO_BLK_SECTOR_SIZE)
+		return VIRTIO_EBAD_CONFIG;
+	/* 5.2.4: blk_size is only valid when VIRTIO_BLK_F_BLK_SIZE was
+	 * negotiated. */
+	if (virtio_has_feature(t, VIRTIO_BLK_F_BLK_SIZE)) {
+		rc = virtio_config_read(t, VIRTIO_BLK_CFG_BLK_SIZE, raw, 4);
+		if (rc)
+			return rc;
+		bs = (uint32_t)get_le(raw, 4);
+		if (bs < VIRTIO_BLK_SECTOR_SIZE || bs > BLK_SIZE_MAX ||
+		    (bs & (bs - 1)))
+			return VIRTIO_EBAD_CONFIG;
+	}
+	b->blk_size = bs;
+	b->read_only = virtio_has_feature(t, VIRTIO_BLK_F_RO);
+	b->can_flush = virtio_has_feature(t, VIRTIO_BLK_F_FLUSH);
+	return VIRTIO_OK;
+}
+
+int virtio_blk_init(struct virtio_blk *b, struct virtio_transport *t)
+{
+	uint16_t i, n;
+	int rc;
+
+	if (!b)
+		return VIRTIO_EINVALID_PARAM;
+	/* What destroy looks at, before anything can fail. */
+	b->t = NULL;
+	b->q.t = NULL;
+	b->q.ready = false;
+	b->capacity = 0;
+	b->blk_size = VIRTIO_BLK_SECTOR_SIZE;
+	b->read_only = b->can_flush = false;
+	if (!t || !t->ops)
+		return VIRTIO_EINVALID_PARAM;
+	if (t->device_id != VIRTIO_ID_BLOCK)
+		return VIRTIO_EBAD_DEVICE_ID;
+	b->t = t;
+	rc = virtio_negotiate(t, BLK_WANTED, 0);
+	if (rc)
+		return rc; /* negotiate set FAILED */
+	rc = read_config(b);
+	if (rc)
+		goto fail;
+	/* A request is header + data + status: 3 descriptors, or 1 when they
+	 * go in an indirect table. */
+	rc = virtq_init(&b->q, t, 0, VIRTQ_MAX_SIZE,
+			virtio_has_feature(t, VIRTIO_F_RING_INDIRECT_DESC) ? 1
+									  : 3);
+	if (rc)
+		goto fail;
+	n = virtq_size(&b->q);
+	for (i = 0; i < n; i++)
+		b->reqs[i] = NULL;
+	virtio_finish_init(t);
+	return VIRTIO_OK;
+fail:
+	virtio_fail(t);
+	return rc;
+}
+
+static int check_usable(const struct virtio_blk *b)
+{
+	if (!b || !b->t)
+		return VIRTIO_EINVALID_PARAM;
+	if (b->t->broken || virtq_is_broken(&b->q))
+		return VIRTIO_EBROKEN;
+	if (!virtq_size(&b->q))
+		return VIRTIO_EINVALID_PARAM;
+	return VIRTIO_OK;
+}
+
+static int check_io(const struct virtio_blk *b, uint64_t sector,
+		    const void *buf, size_t len)
+{
+	uint64_t end;
+
+	/* len + 1 (status) is the chain's writable size, a u32. */
+	if (!buf || len == 0 || len % VIRTIO_BLK_SECTOR_SIZE ||
+	    len > UINT32_MAX - 1)
+		return VIRTIO_EINVALID_PARAM;
+	if (__builtin_add_overflow(sector, len / VIRTIO_BLK_SECTOR_SIZE, &end) ||
+	    end > b->capacity)
+		return VIRTIO_EINVALID_PARAM;
+	return VIRTIO_OK;
+}
+
+/* The device no longer follows the protocol: stop it (after reset it owns
+ * nothing) and refuse everything until destroy. */
+static void stop_device(struct virtio_blk *b)
+{
+	(void)virtio_reset(b->t);
+	b->t->broken = true;
+}
+
+/*
+ * 5.2.6: the status byte is the last byte the device writes. It is only
+ * read when the used len says the device wrote everything up to and
+ * including it; otherwise it holds whatever the buffer held (a bounce
+ * buffer's poison in the sim), and the request failed.
+ */
+static int finish(uint32_t used, uint32_t data_in, uint8_t status)
+{
+	if (used != data_in + 1)
+		return VIRTIO_EIO;
+	switch (status) {
+	case VIRTIO_BLK_S_OK:
+		return VIRTIO_OK;
+	case VIRTIO_BLK_S_UNSUPP:
+		return VIRTIO_EUNSUPPORTED;
+	default: /* IOERR and anything undefined */
+		return VIRTIO_EIO;
+	}
+}
+
+/* Frame a request: header (out), data (out for OUT, in otherwise), status
+ * (in). Returns the number of out buffers; *n_in gets the in count. */
+static size_t frame(struct virtio_blk_req_hdr *hdr, uint8_t *status,
+		    uint32_t type, uint64_t sector, void *data, size_t len,
+		    struct virtq_buf *out, struct virtq_buf *in, size_t *n_in)
+{
+	size_t n_out = 1;
+
+	hdr->type = cpu_to_le32(type);
+	hdr->reserved = 0;
+	hdr->sector = cpu_to_le64(sector);
+	*status = STATUS_UNSET;
+	out[0] = (struct virtq_buf){ hdr, sizeof(*hdr) };
+	*n_in = 0;
+	if (len && type == VIRTIO_BLK_T_OUT)
+		out[n_out++] = (struct virtq_buf){ data, len };
+	else if (len)
+		in[(*n_in)++] = (struct virtq_buf){ data, len };
+	in[(*n_in)++] = (struct virtq_buf){ status, 1 };
+	return n_out;
+}
+
+static int request(struct virtio_blk *b, uint32_t type, uint64_t sector,
+		   void *data, size_t len)
+{
+	struct virtio_blk_req_hdr hdr;
+	struct virtq_buf out[2], in[2];
+	size_t n_out, n_in;
+	uint8_t status;
+	uint32_t used = 0;
+	int rc;
+
+	n_out = frame(&hdr, &status, type, sector, data, len, out, in, &n_in);
+	rc = virtq_add_wait(&b->q, out, n_out, in, n_in, &used);
+	if (rc == VIRTIO_ETIMEOUT || rc == VIRTIO_EBAD_USED) {
+		/* hdr, status and data are on loan to the device: take them
+		 * back (reset, then destroy) before this frame returns. */
+		stop_device(b);
+		virtq_destroy(&b->q);
+		return rc;
+	}
+	if (rc)
+		return rc;
+	if (used == 0) {
+		stop_device(b);
+		virtq_destroy(&b->q);
+		return VIRTIO_EBAD_USED;
+	}
+	return finish(used, type == VIRTIO_BLK_T_OUT ? 0 : (uint32_t)len,
+		      status);
+}
+
+int virtio_blk_read(struct virtio_blk *b, uint64_t sector, void *buf,
+		    size_t len)
+{
+	int rc = check_usable(b);
+
+	if (!rc)
+		rc = check_io(b, sector, buf, len);
+	if (rc)
+		return rc;
+	return request(b, VIRTIO_BLK_T_IN, sector, buf, len);
+}
+
+int virtio_blk_write(struct virtio_blk *b, uint64_t sector, const void *buf,
+		     size_t len)
+{
+	int rc = check_usable(b);
+
+	if (!rc)
+		rc = check_io(b, sector, buf, len);
+	if (rc)
+		return rc;
+	if (b->read_only)
+		return VIRTIO_EREAD_ONLY;
+	/* The device only reads it (DRIVER_TO_DEVICE); const is kept. */
+	return request(b, VIRTIO_BLK_T_OUT, sector, (void *)buf, len);
+}
+
+int virtio_blk_flush(struct virtio_blk *b)
+{
+	int rc = check_usable(b);
+
+	if (rc)
+		return rc;
+	if (!b->can_flush)
+		return VIRTIO_OK; /* 5.2.6.2: no volatile cache to flush */
+	return request(b, VIRTIO_BLK_T_FLUSH, 0, NULL, 0);
+}
+
+int virtio_blk_get_id(struct virtio_blk *b, uint8_t id[20])
+{
+	int rc = check_usable(b);
+
+	if (rc)
+		return rc;
+	if (!id)
+		return VIRTIO_EINVALID_PARAM;
+	return request(b, VIRTIO_BLK_T_GET_ID, 0, id, VIRTIO_BLK_ID_BYTES);
+}
+
+static int submit(struct virtio_blk *b, struct virtio_blk_req *req,
+		  uint32_t type, uint64_t sector, void *buf, size_t len,
+		  uint16_t *token)
+{
+	struct virtq_buf out[2], in[2];
+	size_t n_out, n_in;
+	uint16_t tok;
+	int rc = check_usable(b);
+
+	if (!rc)
+		rc = check_io(b, sector, buf, len);
+	if (rc)
+		return rc;
+	if (!req || !token)
+		return VIRTIO_EINVALID_PARAM;
+	if (type == VIRTIO_BLK_T_OUT && b->read_only)
+		return VIRTIO_EREAD_ONLY;
+	req->data = buf;
+	req->len = len;
+	req->type = type;
+	n_out = frame(&req->hdr, &req->status, type, sector, buf, len, out, in,
+		      &n_in);
+	rc = virtq_add(&b->q, out, n_out, in, n_in, &tok);
+	if (rc)
+		return rc;
+	b->reqs[tok] = req;
+	virtq_kick(&b->q);
+	*token = tok;
+	return VIRTIO_OK;
+}
+
+int virtio_blk_submit_read(struct virtio_blk *b, struct virtio_blk_req *req,
+			   uint64_t sector, void *buf, size_t len,
+			   uint16_t *token)
+{
+	return submit(b, req, VIRTIO_BLK_T_IN, sector, buf, len, token);
+}
+
+int virtio_blk_submit_write(struct virtio_blk *b, struct virtio_blk_req *req,
+			    uint64_t sector, const void *buf, size_t len,
+			    uint16_t *token)
+{
+	return submit(b, req, VIRTIO_BLK_T_OUT, sector, (void *)buf, len, token);
+}
+
+int virtio_blk_peek(struct virtio_blk *b, uint16_t *token)
+{
+	int rc = check_usable(b);
+
+	if (rc)
+		return rc;
+	rc = virtq_peek_used(&b->q, token);
+	if (rc == VIRTIO_EBAD_USED)
+		stop_device(b); /* requests in flight come back at destroy */
+	return rc;
+}
+
+int virtio_blk_complete(struct virtio_blk *b, uint16_t token,
+			struct virtio_blk_req *req)
+{
+	uint32_t used = 0;
+	int rc = check_usable(b);
+
+	if (rc)
+		return rc;
+	if (!req)
+		return VIRTIO_EINVALID_PARAM;
+	if (token >= virtq_size(&b->q) || b->reqs[token] != req)
+		return VIRTIO_EWRONG_TOKEN;
+	rc = virtq_pop_used(&b->q, token, &used);
+	if (rc == VIRTIO_EBAD_USED)
+		stop_device(b);
+	if (rc)
+		return rc;
+	b->reqs[token] = NULL;
+	if (used == 0) {
+		stop_device(b);
+		return VIRTIO_EBAD_USED;
+	}
+	return finish(used, req->type == VIRTIO_BLK_T_OUT ? 0 : (uint32_t)req->len,
+		      req->status);
+}
+
+void virtio_blk_destroy(struct virtio_blk *b)
+{
+	if (!b || !b->t)
+		return;
+	/* Reset first: only a reset device owns nothing. A device that never
+	 * reads back 0 is not waited for forever; its memory is reclaimed
+	 * anyway, as there is nothing better to do with it. */
+	(void)virtio_reset(b->t);
+	virtq_destroy(&b->q);
+	b->t = NULL;
+}

@@ -259,7 +259,19 @@ int virtio_blk_get_id(struct virtio_blk *b, uint8_t id[20])
 		return rc;
 	if (!id)
 		return VIRTIO_EINVALID_PARAM;
-	return request(b, VIRTIO_BLK_T_GET_ID, 0, id, VIRTIO_BLK_ID_BYTES);
+	rc = request(b, VIRTIO_BLK_T_GET_ID, 0, id, VIRTIO_BLK_ID_BYTES);
+	if (rc)
+		return rc;
+	/* 5.2.6: the id is NUL-padded only when shorter than 20 bytes, and a
+	 * device may write just strlen+1 bytes (QEMU does) while reporting the
+	 * whole buffer used: nothing after the first NUL is the device's. */
+	for (size_t i = 0, end = 0; i < VIRTIO_BLK_ID_BYTES; i++) {
+		if (!end && id[i] == 0)
+			end = 1;
+		if (end)
+			id[i] = 0;
+	}
+	return 0;
 }
 
 static int submit(struct virtio_blk *b, struct virtio_blk_req *req,

@@ -90,11 +90,10 @@ int virtio_blk_init(struct virtio_blk *b, struct virtio_transport *t)
 	rc = read_config(b);
 	if (rc)
 		goto fail;
-	/* A request is header + data + status: 3 descriptors, or 1 when they
-	 * go in an indirect table. */
-	rc = virtq_init(&b->q, t, 0, VIRTQ_MAX_SIZE,
-			virtio_has_feature(t, VIRTIO_F_RING_INDIRECT_DESC) ? 1
-									  : 3);
+	/* A request is header + data + status: a chain of 3. 2.7.5.3.1 bounds
+	 * every chain by the queue size, an indirect table's too, so a queue
+	 * of fewer than 3 entries cannot carry one even with indirect. */
+	rc = virtq_init(&b->q, t, 0, VIRTQ_MAX_SIZE, 3);
 	if (rc)
 		goto fail;
 	n = virtq_size(&b->q);

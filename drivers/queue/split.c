@@ -263,6 +263,8 @@ int virtq_add(struct virtq *q, const struct virtq_buf *out, size_t n_out,
 	if (check_bufs(out, n_out, &readable) || check_bufs(in, n_in, &writable))
 		return VIRTIO_EINVALID_PARAM;
 	n = (unsigned)(n_out + n_in);
+	if (n > q->size)
+		return VIRTIO_EINVALID_PARAM; /* 2.7.5.3.1, indirect or not */
 	ndesc = q->indirect && n > 1 ? 1 : n;
 	if (q->num_free < ndesc)
 		return VIRTIO_EQUEUE_FULL;

@@ -1,0 +1,135 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The blk workload shared by the blk fuzz targets, tests and the benchmark:
+ * operations named by input bytes (opcodes in fuzz/harness.h) through the
+ * real driver's blocking and non-blocking APIs, then teardown.
+ */
+#include <string.h>
+
+#include "fuzz/harness.h"
+
+#define SLOTS 4
+#define MAX_SECTORS 8
+
+struct slot {
+	struct virtio_blk_req req;
+	uint16_t token;
+	bool busy;
+	uint8_t buf[MAX_SECTORS * VIRTIO_BLK_SECTOR_SIZE];
+};
+
+static struct virtio_blk blk;
+static struct slot slots[SLOTS];
+static uint8_t data[MAX_SECTORS * VIRTIO_BLK_SECTOR_SIZE];
+
+/* The default workload: both APIs, every request type. */
+static const uint8_t default_ops[] = {
+	1, 0, 0, 1, 0x5a, /* write sectors 0-1 */
+	0, 0, 0, 1,       /* read them back */
+	2,                /* flush */
+	3,                /* get_id */
+	4, 8, 0, 1,       /* submit a read of sector 8 */
+	5, 9, 0, 2, 0x11, /* submit a write of sectors 9-11 */
+	6, 6,             /* complete both */
+};
+
+static struct slot *free_slot(void)
+{
+	for (int i = 0; i < SLOTS; i++)
+		if (!slots[i].busy)
+			return &slots[i];
+	return NULL;
+}
+
+/* Complete the next finished request, polling a bounded number of times. */
+static void complete_one(void)
+{
+	uint16_t token;
+	int rc = VIRTIO_ENOT_READY;
+	for (unsigned i = 0; i < FUZZ_POLL_BUDGET && rc == VIRTIO_ENOT_READY; i++)
+		rc = virtio_blk_peek(&blk, &token);
+	if (rc != 0)
+		return;
+	for (int i = 0; i < SLOTS; i++) {
+		if (slots[i].busy && slots[i].token == token) {
+			virtio_blk_complete(&blk, token, &slots[i].req);
+			slots[i].busy = false;
+			return;
+		}
+	}
+}
+
+static void submit(bool write, uint64_t sector, size_t len, uint8_t fill)
+{
+	struct slot *s = free_slot();
+	if (!s)
+		return;
+	int rc;
+	if (write) {
+		memset(s->buf, fill, len);
+		rc = virtio_blk_submit_write(&blk, &s->req, sector, s->buf, len,
+					     &s->token);
+	} else {
+		rc = virtio_blk_submit_read(&blk, &s->req, sector, s->buf, len,
+					    &s->token);
+	}
+	s->busy = rc == 0;
+}
+
+unsigned fuzz_blk_workload(struct virtio_transport *t, struct fuzz_in *work)
+{
+	struct fuzz_in def = {default_ops, sizeof default_ops, 0};
+	if (work->len == 0)
+		work = &def;
+	unsigned ops = 0;
+	for (int i = 0; i < SLOTS; i++)
+		slots[i].busy = false;
+	if (virtio_blk_init(&blk, t) != 0) {
+		virtio_blk_destroy(&blk);
+		return 0;
+	}
+	uint8_t id[VIRTIO_BLK_ID_BYTES];
+	while (fuzz_more(work)) {
+		uint8_t op = fuzz_u8(work) % 8;
+		uint64_t sector = 0;
+		size_t len = 0;
+		if (op == 0 || op == 1 || op == 4 || op == 5) {
+			sector = fuzz_u16(work);
+			len = (size_t)(1 + fuzz_u8(work) % MAX_SECTORS) *
+			      VIRTIO_BLK_SECTOR_SIZE;
+		}
+		ops++;
+		switch (op) {
+		case 0:
+			virtio_blk_read(&blk, sector, data, len);
+			break;
+		case 1:
+			memset(data, fuzz_u8(work), len);
+			virtio_blk_write(&blk, sector, data, len);
+			break;
+		case 2:
+			virtio_blk_flush(&blk);
+			break;
+		case 3:
+			virtio_blk_get_id(&blk, id);
+			break;
+		case 4:
+		case 5:
+			submit(op == 5, sector, len, op == 5 ? fuzz_u8(work) : 0);
+			break;
+		case 6:
+			complete_one();
+			break;
+		default:
+			work->pos = work->len;
+			break;
+		}
+	}
+	/* Finish what is still in flight; the rest stays with the device
+	 * until destroy resets it and takes everything back. */
+	for (int i = 0; i < SLOTS; i++)
+		if (slots[i].busy)
+			complete_one();
+	virtio_blk_destroy(&blk);
+	return ops;
+}

@@ -1,0 +1,373 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Device-side split virtqueue (VirtIO 1.2, 2.7). Every ring and descriptor
+ * read goes through sim_dma_read, so the sim checks the device only touches
+ * what the driver gave it; malformed chains are the driver's findings.
+ * Not here: request semantics (models), queue set-up checks (vdev.c).
+ */
+#include "sim/decide.h"
+#include "sim/device.h"
+#include "sim/vq.h"
+#include "virtio/spec.h"
+
+static uint16_t le16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] | p[1] << 8);
+}
+
+static uint32_t le32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	       (uint32_t)p[3] << 24;
+}
+
+static void put_le16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+}
+
+static void put_le32(uint8_t *p, uint32_t v)
+{
+	for (unsigned i = 0; i < 4; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static int read16(virtio_paddr_t pa, uint16_t *v)
+{
+	uint8_t b[2];
+
+	if (sim_dma_read(pa, b, 2))
+		return -1;
+	*v = le16(b);
+	return 0;
+}
+
+void sim_vq_clear(struct sim_vq *q)
+{
+	q->size = 0;
+	q->ready = false;
+	q->broken = false;
+	q->event_idx = false;
+	q->indirect = false;
+	q->desc = q->avail = q->used = 0;
+	q->last_avail = 0;
+	q->used_idx = 0;
+	q->pend_head = 0;
+	q->npending = 0;
+}
+
+void sim_vq_start(struct sim_vq *q, bool event_idx, bool indirect)
+{
+	q->ready = true;
+	q->broken = false;
+	q->event_idx = event_idx;
+	q->indirect = indirect;
+	q->last_avail = 0;
+	q->used_idx = 0;
+	q->pend_head = 0;
+	q->npending = 0;
+}
+
+static void pending_push(struct sim_vq *q, uint16_t head)
+{
+	unsigned slot = (q->pend_head + q->npending) % SIM_VQ_PENDING_MAX;
+
+	q->pending[slot] = head;
+	q->npending++;
+}
+
+int sim_vq_fetch(struct sim_vq *q)
+{
+	uint16_t avail_idx, n;
+	int fetched = 0;
+
+	if (!q->ready || q->broken)
+		return 0;
+	if (read16(q->avail + 2, &avail_idx))
+		goto broken;
+	n = (uint16_t)(avail_idx - q->last_avail);
+	/* 2.7.6: the driver cannot have more than size entries available. */
+	if (n > q->size) {
+		sim_report(SIM_AVAIL_JUMP, NULL, NULL,
+			   "driver moves avail idx past the queue size "
+			   "[queue=%u] [avail_idx=%u] [last_seen=%u] [size=%u]",
+			   q->index, avail_idx, q->last_avail, q->size);
+		goto broken;
+	}
+	while (n-- && q->npending < SIM_VQ_PENDING_MAX) {
+		uint16_t head;
+		virtio_paddr_t slot = q->avail + 4 + 2u * (q->last_avail % q->size);
+
+		if (read16(slot, &head))
+			goto broken;
+		if (head >= q->size) {
+			sim_report(SIM_DESC_NEXT_RANGE, NULL, NULL,
+				   "driver makes a head available past the "
+				   "descriptor table [queue=%u] [head=%u] "
+				   "[size=%u]",
+				   q->index, head, q->size);
+			goto broken;
+		}
+		q->last_avail++;
+		fetched++;
+		if (sim_decide_flag("vq.never")) {
+			sim_trace("vq %llu: head %llu never completes", q->index,
+				  head, 0, 0);
+			continue;
+		}
+		pending_push(q, head);
+	}
+	/* 2.7.10: ask to be notified as soon as anything new is added. */
+	if (q->event_idx) {
+		uint8_t b[2];
+
+		put_le16(b, q->last_avail);
+		if (sim_dma_write(q->used + 4 + 8u * q->size, b, 2))
+			goto broken;
+	}
+	return fetched;
+broken:
+	q->broken = true;
+	return -1;
+}
+
+bool sim_vq_pick(struct sim_vq *q, uint16_t *head)
+{
+	uint32_t i = 0;
+
+	if (!q->npending)
+		return false;
+	if (q->npending > 1)
+		i = sim_decide_choice("vq.order", q->npending);
+	if (i) {
+		/* Out of order: swap the chosen one to the front. */
+		unsigned a = q->pend_head, b = (q->pend_head + i) % SIM_VQ_PENDING_MAX;
+		uint16_t t = q->pending[a];
+
+		q->pending[a] = q->pending[b];
+		q->pending[b] = t;
+	}
+	*head = q->pending[q->pend_head];
+	q->pend_head = (uint16_t)((q->pend_head + 1) % SIM_VQ_PENDING_MAX);
+	q->npending--;
+	return true;
+}
+
+static int chain_fail(struct sim_vq *q, enum sim_class cls, const char *msg,
+		      uint16_t head, const char *an, uint64_t a, const char *bn,
+		      uint64_t b)
+{
+	sim_report(cls, NULL, NULL, "%s [queue=%u] [head=%u] [%s=%llu] [%s=%llu]",
+		   msg, q->index, head, an, (unsigned long long)a, bn,
+		   (unsigned long long)b);
+	q->broken = true;
+	return -1;
+}
+
+static void chain_add(struct sim_chain *c, virtio_paddr_t pa, uint32_t len,
+		      bool writable)
+{
+	struct sim_seg *s;
+
+	if (c->nseg == SIM_CHAIN_MAX) {
+		/* Keep the last buffer (it holds the status byte of most
+		 * requests); drop the one it replaces from the counts. */
+		s = &c->seg[SIM_CHAIN_MAX - 1];
+		*(s->writable ? &c->writable : &c->readable) -= s->len;
+		c->truncated = true;
+	} else {
+		s = &c->seg[c->nseg++];
+	}
+	s->paddr = pa;
+	s->len = len;
+	s->writable = writable;
+	*(writable ? &c->writable : &c->readable) += len;
+}
+
+/*
+ * 2.7.5: follow NEXT through the ring's table and at most one indirect
+ * table. Each finding names the rule from 2.7.5.3.1 / 2.7.4.2 it breaks.
+ */
+int sim_vq_chain(struct sim_vq *q, uint16_t head, struct sim_chain *c)
+{
+	virtio_paddr_t table = q->desc;
+	uint32_t tsize = q->size, steps = 0, i = head;
+	uint64_t total = 0;
+	bool in_indirect = false, seen_writable = false;
+
+	c->head = head;
+	c->nseg = 0;
+	c->ndesc = 0;
+	c->readable = c->writable = 0;
+	c->truncated = false;
+	for (;;) {
+		uint8_t d[16];
+		virtio_paddr_t addr;
+		uint32_t len;
+		uint16_t flags, next;
+
+		if (i >= tsize)
+			return chain_fail(q, SIM_DESC_NEXT_RANGE,
+					  "driver chains to a descriptor past "
+					  "the end of its table",
+					  head, "next", i, "table_size", tsize);
+		/* More steps than entries: some entry was visited twice. */
+		if (++steps > tsize)
+			return chain_fail(q, SIM_DESC_LOOP,
+					  "driver makes a descriptor chain "
+					  "that loops",
+					  head, "steps", steps, "table_size",
+					  tsize);
+		if (sim_dma_read(table + 16u * i, d, 16)) {
+			q->broken = true;
+			return -1;
+		}
+		addr = (uint64_t)le32(d) | (uint64_t)le32(d + 4) << 32;
+		len = le32(d + 8);
+		flags = le16(d + 12);
+		next = le16(d + 14);
+		if (flags & VIRTQ_DESC_F_INDIRECT) {
+			if (in_indirect)
+				return chain_fail(q, SIM_DESC_MALFORMED,
+						  "driver puts an indirect "
+						  "descriptor inside an "
+						  "indirect table",
+						  head, "index", i, "len", len);
+			if (!q->indirect)
+				return chain_fail(q, SIM_DESC_MALFORMED,
+						  "driver uses an indirect "
+						  "descriptor without "
+						  "negotiating "
+						  "RING_INDIRECT_DESC",
+						  head, "index", i, "flags",
+						  flags);
+			if (flags & VIRTQ_DESC_F_NEXT)
+				return chain_fail(q, SIM_DESC_MALFORMED,
+						  "driver sets both INDIRECT "
+						  "and NEXT in a descriptor",
+						  head, "index", i, "flags",
+						  flags);
+			if (len == 0 || len % 16)
+				return chain_fail(q, SIM_DESC_MALFORMED,
+						  "driver gives an indirect "
+						  "table whose length is not a "
+						  "non-zero multiple of 16",
+						  head, "index", i, "len", len);
+			table = addr;
+			tsize = len / 16;
+			in_indirect = true;
+			steps = 0;
+			i = 0;
+			continue;
+		}
+		if (flags & VIRTQ_DESC_F_WRITE)
+			seen_writable = true;
+		else if (seen_writable)
+			return chain_fail(q, SIM_DESC_MALFORMED,
+					  "driver puts a device-readable "
+					  "descriptor after a writable one",
+					  head, "index", i, "flags", flags);
+		if (++c->ndesc > q->size)
+			return chain_fail(q, SIM_DESC_MALFORMED,
+					  "driver makes a chain longer than "
+					  "the queue size",
+					  head, "buffers", c->ndesc, "size",
+					  q->size);
+		total += len;
+		if (total > UINT32_MAX)
+			return chain_fail(q, SIM_DESC_MALFORMED,
+					  "driver makes a chain longer than "
+					  "4 GiB in total",
+					  head, "index", i, "bytes", total);
+		chain_add(c, addr, len, flags & VIRTQ_DESC_F_WRITE);
+		if (!(flags & VIRTQ_DESC_F_NEXT))
+			break;
+		i = next;
+	}
+	sim_trace("vq %llu: chain head=%llu descs=%llu bytes=%llu", q->index,
+		  head, c->ndesc, c->readable + c->writable);
+	return 0;
+}
+
+/* Walk the kept buffers of one direction as a single byte stream. */
+static int64_t chain_copy(const struct sim_chain *c, bool writable,
+			  uint64_t off, uint8_t *host, uint64_t len)
+{
+	uint64_t done = 0;
+
+	for (unsigned s = 0; s < c->nseg && done < len; s++) {
+		const struct sim_seg *g = &c->seg[s];
+		uint64_t n;
+
+		if (g->writable != writable)
+			continue;
+		if (off >= g->len) {
+			off -= g->len;
+			continue;
+		}
+		n = g->len - off;
+		if (n > len - done)
+			n = len - done;
+		if (writable ? sim_dma_write(g->paddr + off, host + done, n)
+			     : sim_dma_read(g->paddr + off, host + done, n))
+			return -1;
+		done += n;
+		off = 0;
+	}
+	return (int64_t)done;
+}
+
+int64_t sim_chain_read(const struct sim_chain *c, uint64_t off, void *dst,
+		       uint64_t len)
+{
+	return chain_copy(c, false, off, dst, len);
+}
+
+int64_t sim_chain_write(const struct sim_chain *c, uint64_t off,
+			const void *src, uint64_t len)
+{
+	return chain_copy(c, true, off, (uint8_t *)(uintptr_t)src, len);
+}
+
+int sim_vq_push(struct sim_vq *q, uint16_t head, uint32_t len)
+{
+	uint8_t e[8], b[2];
+	uint32_t id = (uint32_t)sim_decide("vq.used_id", head, 4);
+	uint16_t step;
+
+	len = (uint32_t)sim_decide("vq.used_len", len, 4);
+	step = (uint16_t)sim_decide("vq.used_idx", 1, 2);
+	put_le32(e, id);
+	put_le32(e + 4, len);
+	/* 2.7.8: the element first, then the index that publishes it. */
+	if (sim_dma_write(q->used + 4 + 8u * (q->used_idx % q->size), e, 8))
+		goto broken;
+	q->used_idx = (uint16_t)(q->used_idx + step);
+	put_le16(b, q->used_idx);
+	if (sim_dma_write(q->used + 2, b, 2))
+		goto broken;
+	sim_trace("vq %llu: used id=%llu len=%llu idx=%llu", q->index, id, len,
+		  q->used_idx);
+	sim_progress();
+	return 0;
+broken:
+	q->broken = true;
+	return -1;
+}
+
+bool sim_vq_need_interrupt(struct sim_vq *q, uint16_t old)
+{
+	uint16_t v;
+
+	if (q->event_idx) {
+		/* 2.7.10: vring_need_event(used_event, new, old). */
+		if (read16(q->avail + 4 + 2u * q->size, &v))
+			return false;
+		return (uint16_t)(q->used_idx - v - 1) <
+		       (uint16_t)(q->used_idx - old);
+	}
+	if (read16(q->avail, &v))
+		return false;
+	return !(v & VIRTQ_AVAIL_F_NO_INTERRUPT);
+}

@@ -178,8 +178,10 @@ static struct window *mmio_target(const volatile void *addr, unsigned width,
 	return w;
 }
 
-static const char *reg_name(struct window *w, uint64_t off)
+/* The register's name for the trace; resolved only when printed. */
+static const char *reg_name(void *ctx, uint64_t off)
 {
+	struct window *w = ctx;
 	const char *n = w->ops->reg_name ? w->ops->reg_name(w->ctx, off) : NULL;
 	return n ? n : w->name;
 }
@@ -192,8 +194,8 @@ uint64_t virtio_sim_mmio_read(const volatile void *addr, unsigned width)
 		return ~0ull >> (64 - 8 * width);
 	uint64_t off = pa - w->base;
 	uint64_t v = w->ops->read(w->ctx, off, width);
-	sim_trace_s("mmio read  %-20s @0x%llx w%llu -> 0x%llx", reg_name(w, off),
-		    pa, width, v);
+	sim_trace_named("mmio read  %-20s @0x%llx w%llu -> 0x%llx", reg_name, w,
+			off, pa, width, v);
 	driver_polls();
 	return v;
 }
@@ -205,8 +207,8 @@ void virtio_sim_mmio_write(volatile void *addr, unsigned width, uint64_t val)
 	if (!w)
 		return;
 	uint64_t off = pa - w->base;
-	sim_trace_s("mmio write %-20s @0x%llx w%llu <- 0x%llx", reg_name(w, off),
-		    pa, width, val);
+	sim_trace_named("mmio write %-20s @0x%llx w%llu <- 0x%llx", reg_name, w,
+			off, pa, width, val);
 	idle_polls = 0;
 	w->ops->write(w->ctx, off, width, val);
 }

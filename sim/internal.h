@@ -56,6 +56,10 @@ const struct sim_site *sim_obj_site(uint32_t obj, const char **what,
 bool sim_shared_buffer_at(const void *p, const struct sim_site **site,
 			  virtio_paddr_t *paddr, size_t *off);
 
+/* A trace event whose %s is name(ctx, off), looked up only if printed. */
+void sim_trace_named(const char *fmt, const char *(*name)(void *, uint64_t),
+		     void *ctx, uint64_t off, unsigned long long a,
+		     unsigned long long b, unsigned long long c);
 void sim_trace_init(void);
 void sim_trace_reset(void);
 void sim_decide_reset(const uint8_t *data, size_t len);

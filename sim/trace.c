@@ -13,6 +13,9 @@
 struct event {
 	const char *fmt;
 	const char *s; /* NULL: fmt takes numbers only */
+	/* or a name resolved only when printed (register names) */
+	const char *(*name)(void *ctx, uint64_t off);
+	void *name_ctx;
 	unsigned long long v[4];
 	uint32_t seq;
 };
@@ -24,7 +27,10 @@ static bool live;         /* print each event as it happens */
 static void print_event(const struct event *e)
 {
 	fprintf(stderr, "  #%u ", (unsigned)e->seq);
-	if (e->s)
+	if (e->name)
+		fprintf(stderr, e->fmt, e->name(e->name_ctx, e->v[3]), e->v[0],
+			e->v[1], e->v[2]);
+	else if (e->s)
 		fprintf(stderr, e->fmt, e->s, e->v[0], e->v[1], e->v[2]);
 	else
 		fprintf(stderr, e->fmt, e->v[0], e->v[1], e->v[2], e->v[3]);
@@ -38,6 +44,7 @@ static void record(const char *fmt, const char *s, unsigned long long a,
 	struct event *e = &ring[next_seq % SIM_TRACE_TAIL];
 	e->fmt = fmt;
 	e->s = s;
+	e->name = NULL;
 	e->v[0] = a;
 	e->v[1] = b;
 	e->v[2] = c;
@@ -57,6 +64,24 @@ void sim_trace_s(const char *fmt, const char *s, unsigned long long a,
 		 unsigned long long b, unsigned long long c)
 {
 	record(fmt, s ? s : "?", a, b, c, 0);
+}
+
+void sim_trace_named(const char *fmt, const char *(*name)(void *, uint64_t),
+		     void *ctx, uint64_t off, unsigned long long a,
+		     unsigned long long b, unsigned long long c)
+{
+	struct event *e = &ring[next_seq % SIM_TRACE_TAIL];
+	e->fmt = fmt;
+	e->s = NULL;
+	e->name = name;
+	e->name_ctx = ctx;
+	e->v[0] = a;
+	e->v[1] = b;
+	e->v[2] = c;
+	e->v[3] = off;
+	e->seq = ++next_seq;
+	if (live)
+		print_event(e);
 }
 
 void sim_trace_enable(bool on)

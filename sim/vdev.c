@@ -116,9 +116,11 @@ void sim_vdev_set_status(struct sim_vdev *d, uint8_t v)
 			protocol("driver sets FEATURES_OK on a modern device "
 				 "without accepting VERSION_1 (6.1)",
 				 old, v);
-		/* 3.1.1 step 6: the device may refuse the subset. */
-		d->features_refused = !d->legacy &&
-				      sim_decide_flag("vdev.features_ok");
+		/* 3.1.1 step 6: the device may refuse the subset; a refusal
+		 * holds until reset, however often the driver sets the bit. */
+		if (!d->features_refused)
+			d->features_refused = !d->legacy &&
+					      sim_decide_flag("vdev.features_ok");
 		if (d->features_refused)
 			v &= (uint8_t)~VIRTIO_STATUS_FEATURES_OK;
 	}
@@ -128,7 +130,7 @@ void sim_vdev_set_status(struct sim_vdev *d, uint8_t v)
 		if (d->features_refused)
 			protocol("driver sets DRIVER_OK after the device "
 				 "refused FEATURES_OK",
-				 old, v);
+				 old, (uint8_t)(v | (added & VIRTIO_STATUS_FEATURES_OK)));
 		else if (!d->legacy && !(v & VIRTIO_STATUS_FEATURES_OK))
 			protocol("driver sets DRIVER_OK before FEATURES_OK",
 				 old, v);

@@ -1,0 +1,188 @@
+# SPDX-License-Identifier: MIT
+"""./vfuzz as a user meets it: help, list, one-line errors without tracebacks,
+target inference, report parsing and deduplication keys, and one short
+end-to-end fuzz run of the `empty` target."""
+
+import json
+import os
+
+import pytest
+
+import helpers
+from helpers import ROOT, run_vfuzz, vfuzz
+
+
+def assert_one_line_error(proc, *words):
+    lines = proc.stderr.strip().splitlines()
+    assert proc.returncode != 0, f"expected a failure, got exit 0; stdout: {proc.stdout!r}"
+    assert "Traceback" not in proc.stderr + proc.stdout, f"traceback:\n{proc.stderr}"
+    assert len(lines) == 1 and lines[0].startswith("vfuzz: error: "), \
+        f"expected one 'vfuzz: error:' line, got:\n{proc.stderr}"
+    for w in words:
+        assert w in lines[0], f"expected {w!r} in the error, got: {lines[0]}"
+
+
+def test_help_lists_every_command():
+    proc = run_vfuzz("--help")
+    assert proc.returncode == 0, proc.stderr
+    for cmd in vfuzz.COMMANDS:
+        assert f"  {cmd} " in proc.stdout, f"'{cmd}' missing from --help:\n{proc.stdout}"
+
+
+@pytest.mark.parametrize("cmd", sorted(vfuzz.COMMANDS))
+def test_each_command_has_help(cmd):
+    proc = run_vfuzz(cmd, "--help")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith(f"usage: vfuzz {cmd}"), proc.stdout
+
+
+def test_list_prints_the_targets_sorted_without_empty():
+    proc = run_vfuzz("list")
+    assert proc.returncode == 0, proc.stderr
+    names = proc.stdout.split()
+    expected = sorted(p.stem for p in (ROOT / "fuzz").glob("*.c")
+                      if not p.stem.startswith("harness") and p.stem not in ("replay_main", "empty"))
+    assert names == expected
+
+
+@pytest.mark.parametrize("argv,words", [
+    (["nosuchcommand"], ["unknown command 'nosuchcommand'"]),
+    (["--nosuchflag"], ["unknown option '--nosuchflag'"]),
+    (["list", "--bogus"], ["--bogus"]),
+    (["fuzz", "--time", "abc"], ["--time", "abc"]),
+    (["fuzz", "--time", "0"], ["--time"]),
+    (["fuzz", "--jobs", "-3"], ["--jobs"]),
+    (["fuzz", "--out"], ["--out"]),
+    (["fuzz", "nosuchtarget"], ["unknown target 'nosuchtarget'"]),
+    (["repro", "/nonexistent/input"], ["cannot read /nonexistent/input"]),
+    (["repro"], ["FILE"]),
+    (["minimize", "/nonexistent/input"], ["cannot read"]),
+    (["build", "nosuchpreset"], ["unknown preset 'nosuchpreset'"]),
+])
+def test_bad_invocation_is_one_line_error(argv, words):
+    assert_one_line_error(run_vfuzz(*argv, timeout=60), *words)
+
+
+def test_repro_with_unknown_target_is_one_line_error(tmp_path):
+    f = tmp_path / "input"
+    f.write_bytes(b"x")
+    assert_one_line_error(run_vfuzz("repro", f, "--target", "nosuchtarget"),
+                          "unknown target 'nosuchtarget'")
+
+
+def test_repro_of_a_path_without_target_asks_for_target(tmp_path):
+    f = tmp_path / "input"
+    f.write_bytes(b"x")
+    assert_one_line_error(run_vfuzz("repro", f), "--target")
+
+
+def test_no_command_prints_usage_and_fails():
+    proc = run_vfuzz()
+    assert proc.returncode == 2 and "usage: vfuzz" in proc.stderr
+
+
+@pytest.mark.parametrize("path,target", [
+    ("corpus/empty/seed", "empty"),
+    ("corpus/regressions/empty/dma-leak-on-reset", "empty"),
+    ("out/fuzz-20250101T000000Z/findings/empty/hang-0123abcd/input", "empty"),
+    ("out/ci-fuzz/empty/corpus/0675e5de", "empty"),
+    ("out/ci-fuzz/empty/artifacts/crash-0675e5de", "empty"),
+    ("/tmp/some/input", None),
+    ("corpus/nosuchtarget/seed", None),
+])
+def test_target_is_inferred_from_the_path(path, target):
+    assert vfuzz.infer_target(ROOT / path) == target
+
+
+SIM_REPORT = f"""replay: x (3 bytes)
+==vfuzz== FINDING dma-dealloc-double: driver frees DMA memory twice [paddr=0x80004000] [pages=1]
+  ==vfuzz== allocated at: #7 virtq_create (drivers/queue/split.c:80)
+  ==vfuzz== trace: #41 dma_dealloc paddr=0x80004000 pages=1
+    #0 0x7f3 in __sanitizer_print_stack_trace ../../../../src/libsanitizer/asan/asan_stack.cpp:87
+    #1 0x560 in sim_report {ROOT}/sim/report.c:120
+    #2 0x561 in sim_dma_dealloc {ROOT}/sim/mem.c:300
+    #3 0x562 in virtq_destroy {ROOT}/drivers/queue/split.c:150
+    #4 0x563 in virtio_blk_remove {ROOT}/drivers/dev/blk.c:90
+    #5 0x564 in fuzz_blk_workload {ROOT}/fuzz/harness_blk.c:40
+    #6 0x565 in LLVMFuzzerTestOneInput {ROOT}/fuzz/blk_mmio.c:20
+    #7 0x566 in main {ROOT}/fuzz/replay_main.c:175
+    #8 0x7f3 in __libc_start_call_main ../sysdeps/nptl/libc_start_call_main.h:58
+    #9 0x55f in _start (/x/build/replay/blk_mmio+0x42f0)
+"""
+ASAN_REPORT = f"""=================================================================
+==123==ERROR: AddressSanitizer: heap-buffer-overflow on address 0x602 at pc 0x55 bp 0x7ff sp 0x7ff
+READ of size 1 at 0x602 thread T0
+    #0 0x55 in virtq_get_used {ROOT}/drivers/queue/split.c:212:9
+    #1 0x56 in LLVMFuzzerTestOneInput {ROOT}/fuzz/virtq.c:30:5
+    #2 0x57 in fuzzer::Fuzzer::ExecuteCallback(unsigned char const*, unsigned long) (/x/build/fuzz/virtq+0x422f3)
+SUMMARY: AddressSanitizer: heap-buffer-overflow {ROOT}/drivers/queue/split.c:212:9 in virtq_get_used
+"""
+UBSAN_GCC = f"""{ROOT}/drivers/queue/split.c:13:78: runtime error: signed integer overflow: 2147483647 + 1 cannot be represented in type 'int'
+    #0 0x55 in virtq_add {ROOT}/drivers/queue/split.c:13
+"""
+LIBFUZZER = """==8931== ERROR: libFuzzer: deadly signal
+    #0 0x5628b43a6ce1 in __sanitizer_print_stack_trace (/tmp/lf/t+0xe8ce1)
+SUMMARY: libFuzzer: deadly signal
+"""
+TIMEOUT = "==9== ERROR: libFuzzer: timeout after 10 seconds\n"
+LEAK = "==9==ERROR: LeakSanitizer: detected memory leaks\n"
+
+
+@pytest.mark.parametrize("text,cls", [
+    (SIM_REPORT, "dma-dealloc-double"),
+    (ASAN_REPORT, "asan-heap-buffer-overflow"),
+    (UBSAN_GCC, "ubsan-signed-integer-overflow"),
+    (LIBFUZZER, "libfuzzer-deadly-signal"),
+    (TIMEOUT, "libfuzzer-timeout"),
+    (LEAK, "lsan-leak"),
+    ("replay: x (3 bytes)\nreplay: 1 input, no finding\n", None),
+], ids=["sim", "asan", "ubsan", "libfuzzer", "timeout", "leak", "none"])
+def test_finding_class_is_read_from_the_report(text, cls):
+    found = helpers.parse_finding(text)
+    assert (found.cls if found else None) == cls
+    if cls == "dma-dealloc-double":
+        assert found.line.startswith("==vfuzz== FINDING dma-dealloc-double: driver frees")
+
+
+def test_dedup_frames_skip_sim_harness_runtime_and_libc():
+    assert helpers.user_frames(SIM_REPORT) == [
+        "virtq_destroy drivers/queue/split.c",
+        "virtio_blk_remove drivers/dev/blk.c",
+        "LLVMFuzzerTestOneInput fuzz/blk_mmio.c"]
+    assert helpers.user_frames(ASAN_REPORT) == [
+        "virtq_get_used drivers/queue/split.c", "LLVMFuzzerTestOneInput fuzz/virtq.c"]
+
+
+def test_dedup_key_ignores_addresses_and_pids_but_not_the_site():
+    other_run = SIM_REPORT.replace("0x80004000", "0x80009000").replace("#41", "#97")
+    assert vfuzz.finding_key(SIM_REPORT, b"a")[1] == vfuzz.finding_key(other_run, b"b")[1]
+    other_site = SIM_REPORT.replace("#7 virtq_create", "#7 blk_setup")
+    assert vfuzz.finding_key(SIM_REPORT, b"a")[1] != vfuzz.finding_key(other_site, b"a")[1]
+
+
+def test_dedup_key_falls_back_to_the_input_hash_without_frames():
+    assert vfuzz.finding_key(TIMEOUT, b"a")[1] != vfuzz.finding_key(TIMEOUT, b"b")[1]
+
+
+def test_replay_preset_builds_cleanly(builds):
+    """The whole tree (every target, every test program) compiles under -Werror."""
+    if builds.full_error is not None:
+        pytest.fail(str(builds.full_error), pytrace=False)
+
+
+@pytest.mark.slow
+def test_fuzz_run_writes_summary_and_leaves_corpus_alone(tmp_path):
+    """End to end on the `empty` target: build the fuzz preset, fuzz 3 s,
+    summary table and summary.json, exit 0 (nothing to find)."""
+    corpus = ROOT / "corpus"
+    before = sorted((str(p), p.stat().st_mtime_ns) for p in corpus.rglob("*")) if corpus.exists() else []
+    out = tmp_path / "out"
+    proc = run_vfuzz("fuzz", "empty", "--time", "3", "--jobs", "1", "--out", out, timeout=300)
+    assert proc.returncode == 0, f"exit {proc.returncode}\n{proc.stdout}\n{proc.stderr}"
+    assert "execs/s" in proc.stdout and "no findings" in proc.stdout, proc.stdout
+    summary = json.loads((out / "summary.json").read_text())
+    assert [t["target"] for t in summary["targets"]] == ["empty"]
+    assert summary["targets"][0]["execs"] > 0 and summary["findings"] == []
+    after = sorted((str(p), p.stat().st_mtime_ns) for p in corpus.rglob("*")) if corpus.exists() else []
+    assert before == after, "fuzzing changed corpus/"
+    assert os.path.isdir(out / "empty" / "corpus")

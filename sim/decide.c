@@ -47,16 +47,19 @@ static uint8_t next_byte(void)
 /* Script mode: the deviation for this occurrence of `point`, if any. */
 static bool script_hit(const char *point, uint64_t *value)
 {
+	bool hit = false;
+	/* Every entry naming the point counts this occurrence, whichever of
+	 * them deviates, so entries may be written in any order. */
 	for (unsigned i = 0; i < script_len; i++) {
 		struct script_entry *e = &script[i];
 		if (strcmp(e->point, point) != 0)
 			continue;
-		if (++e->seen == e->nth) {
+		if (++e->seen == e->nth && !hit) {
 			*value = e->value;
-			return true;
+			hit = true;
 		}
 	}
-	return false;
+	return hit;
 }
 
 /* One control byte: is this a deviation, and its raw control value. */

@@ -19,7 +19,7 @@
 #include "sim/vdev.h"
 #include "virtio/spec.h"
 
-#define SIM_BLK_MAX_SECTORS 1024u
+#define SIM_BLK_MAX_SECTORS 4096u
 #define SIM_BLK_DEFAULT_SECTORS 128u
 #define SIM_BLK_DEFAULT_QUEUE_MAX 256u
 #define SIM_BLK_CONFIG_LEN 0x60u /* struct virtio_blk_config through zoned */

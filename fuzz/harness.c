@@ -3,9 +3,18 @@
  * Input splitting and typed readers (layout in fuzz/harness.h), process
  * set-up. Device set-up is in harness_dev.c, workloads in harness_*.c.
  */
+#define _GNU_SOURCE /* program_invocation_short_name */
 #include "fuzz/harness.h"
 
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+
 #include "sim/sim.h"
+#include "virtio/errors.h"
+
+/* VFUZZ_HARNESS_LOG, read once: print one summary line per workload. */
+static bool log_on;
 
 uint8_t fuzz_u8(struct fuzz_in *in)
 {
@@ -39,5 +48,24 @@ void fuzz_split(const uint8_t *data, size_t size, struct fuzz_case *c)
 
 void fuzz_init(void)
 {
+	static bool done;
+
 	sim_init(NULL);
+	if (!done) {
+		const char *v = getenv("VFUZZ_HARNESS_LOG");
+
+		done = true;
+		log_on = v && *v;
+	}
+}
+
+void fuzz_log_workload(int init_rc, unsigned ops, unsigned failed,
+		       bool completed)
+{
+	/* The binary's name is the target's (build/<preset>/<target>). */
+	if (log_on)
+		fprintf(stderr,
+			"harness: %s init=%s ops=%u failed=%u completed=%d\n",
+			program_invocation_short_name, virtio_strerror(init_rc),
+			ops, failed, completed ? 1 : 0);
 }

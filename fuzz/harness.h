@@ -22,6 +22,7 @@
 
 #include "virtio/blk.h"
 #include "virtio/mmio.h"
+#include "virtio/pci.h"
 
 /* Typed readers over a byte string; past the end they read 0. */
 struct fuzz_in {
@@ -80,5 +81,78 @@ int fuzz_blk_mmio_setup(const struct fuzz_case *c, const struct virtio_hal *hal,
  * Counts are 1..8 sectors. Returns the number of operations run.
  */
 unsigned fuzz_blk_workload(struct virtio_transport *t, struct fuzz_in *work);
+
+/*
+ * Seed completion: with VFUZZ_HARNESS_LOG set (read once by fuzz_init), each
+ * workload prints one line to stderr,
+ *   harness: <target> init=<rc name> ops=<n run> failed=<n> completed=<0|1>
+ * where init is the driver's init result (virtio_strerror), failed counts
+ * operations that returned an error, and completed says the workload ran to
+ * its end with the device not broken (blk: every request completed; virtq:
+ * no chain kept past the poll budget). Targets whose set-up fails before the
+ * workload call it with that error. No cost (one test) when unset.
+ */
+void fuzz_log_workload(int init_rc, unsigned ops, unsigned failed,
+		       bool completed);
+
+/* ==== virtio-pci and the split queue (fuzz/harness_pci.c,
+ * fuzz/harness_virtq.c) ==================================================== */
+
+/* The blk function's slot on the simulated bus (device 1: enumeration
+ * walks past an empty device 0 first). */
+#define FUZZ_PCI_DEVNO 1u
+
+/*
+ * Start a PCI iteration: sim_reset with the case's decisions, the blk device
+ * (as fuzz_blk_mmio_setup's) behind the sim's virtio-pci host bridge, then
+ * the driver's side: virtio_pci_bus_init over the ECAM, virtio_pci_find
+ * (any virtio function), BAR assignment from the bridge's memory window
+ * unless `firmware_bars` (then the sim pre-assigns them), virtio_pci_init.
+ * Returns 0 or the first virtio_err.
+ */
+int fuzz_blk_pci_setup(const struct fuzz_case *c, const struct virtio_hal *hal,
+		       bool firmware_bars, struct virtio_pci *p);
+
+/*
+ * Flags of the split-queue target (byte 0 of the input):
+ *   bit 0  MMIO version 1 (legacy ring layout) instead of 2
+ *   bit 1  the device does not offer VIRTIO_F_RING_INDIRECT_DESC
+ *   bit 2  the device does not offer VIRTIO_F_RING_EVENT_IDX
+ */
+#define FUZZ_VQ_LEGACY 0x1u
+#define FUZZ_VQ_NO_INDIRECT 0x2u
+#define FUZZ_VQ_NO_EVENT_IDX 0x4u
+
+/*
+ * Start a split-queue iteration: sim_reset, the blk device (features as the
+ * flags say) on an MMIO window, virtio_mmio_init. Returns 0 or a virtio_err.
+ */
+int fuzz_virtq_setup(const struct fuzz_case *c, const struct virtio_hal *hal,
+		     struct virtio_mmio *m);
+
+/*
+ * The split-queue workload: the virtq API driven directly. virtio_negotiate,
+ * virtq_init of queue 0 with the wanted size from the first workload byte
+ * (u8, 0 = the device's maximum), DRIVER_OK, then operations; finally
+ * virtio_reset and virtq_destroy. Chains go to the sim's blk device, which
+ * answers chains that are not blk requests with IOERR/UNSUPP: the point is
+ * the queue. Every chain carries a 16-byte header (type and sector from the
+ * input) in its readable bytes and at least one writable byte, the least the
+ * device needs to reply. Opcodes (byte % 8):
+ *   0 add   u8 shape, per buffer u8 size code, u8 type, u8 sector
+ *           (shape: bits 0-2 n_out - 1, bits 3-5 n_in - 1, clamped so the
+ *           chain has 2..VIRTQ_MAX_SG buffers; size code c: buffer of
+ *           1 + c * 16 bytes, c = 255: 4096 bytes)
+ *   1 kick
+ *   2 pop   the next used chain (peek, bounded polling, pop)
+ *   3 add_wait (same arguments as add; needs nothing in flight)
+ *   4 cycle u8 n: 1..256 times add a 3-buffer read chain, kick, pop (ring
+ *           wrap-around on a small queue)
+ *   5 fill  add chains until the queue or the harness's slots are full,
+ *           then kick (the fill's last add failing is not an error)
+ *   6 drain kick, then pop everything in flight
+ *   7 stop
+ */
+unsigned fuzz_virtq_workload(struct virtio_transport *t, struct fuzz_in *work);
 
 #endif

@@ -42,28 +42,29 @@ static struct slot *free_slot(void)
 }
 
 /* Complete the next finished request, polling a bounded number of times. */
-static void complete_one(void)
+static int complete_one(void)
 {
 	uint16_t token;
 	int rc = VIRTIO_ENOT_READY;
 	for (unsigned i = 0; i < FUZZ_POLL_BUDGET && rc == VIRTIO_ENOT_READY; i++)
 		rc = virtio_blk_peek(&blk, &token);
 	if (rc != 0)
-		return;
+		return rc;
 	for (int i = 0; i < SLOTS; i++) {
 		if (slots[i].busy && slots[i].token == token) {
-			virtio_blk_complete(&blk, token, &slots[i].req);
+			rc = virtio_blk_complete(&blk, token, &slots[i].req);
 			slots[i].busy = false;
-			return;
+			return rc;
 		}
 	}
+	return VIRTIO_EWRONG_TOKEN; /* a token no slot of ours holds */
 }
 
-static void submit(bool write, uint64_t sector, size_t len, uint8_t fill)
+static int submit(bool write, uint64_t sector, size_t len, uint8_t fill)
 {
 	struct slot *s = free_slot();
 	if (!s)
-		return;
+		return VIRTIO_EQUEUE_FULL; /* all SLOTS in flight */
 	int rc;
 	if (write) {
 		memset(s->buf, fill, len);
@@ -74,6 +75,7 @@ static void submit(bool write, uint64_t sector, size_t len, uint8_t fill)
 					    &s->token);
 	}
 	s->busy = rc == 0;
+	return rc;
 }
 
 unsigned fuzz_blk_workload(struct virtio_transport *t, struct fuzz_in *work)
@@ -81,11 +83,14 @@ unsigned fuzz_blk_workload(struct virtio_transport *t, struct fuzz_in *work)
 	struct fuzz_in def = {default_ops, sizeof default_ops, 0};
 	if (work->len == 0)
 		work = &def;
-	unsigned ops = 0;
+	unsigned ops = 0, failed = 0;
+	bool completed = true;
 	for (int i = 0; i < SLOTS; i++)
 		slots[i].busy = false;
-	if (virtio_blk_init(&blk, t) != 0) {
+	int init_rc = virtio_blk_init(&blk, t);
+	if (init_rc != 0) {
 		virtio_blk_destroy(&blk);
+		fuzz_log_workload(init_rc, 0, 0, false);
 		return 0;
 	}
 	uint8_t id[VIRTIO_BLK_ID_BYTES];
@@ -99,37 +104,44 @@ unsigned fuzz_blk_workload(struct virtio_transport *t, struct fuzz_in *work)
 			      VIRTIO_BLK_SECTOR_SIZE;
 		}
 		ops++;
+		int rc = 0;
 		switch (op) {
 		case 0:
-			virtio_blk_read(&blk, sector, data, len);
+			rc = virtio_blk_read(&blk, sector, data, len);
 			break;
 		case 1:
 			memset(data, fuzz_u8(work), len);
-			virtio_blk_write(&blk, sector, data, len);
+			rc = virtio_blk_write(&blk, sector, data, len);
 			break;
 		case 2:
-			virtio_blk_flush(&blk);
+			rc = virtio_blk_flush(&blk);
 			break;
 		case 3:
-			virtio_blk_get_id(&blk, id);
+			rc = virtio_blk_get_id(&blk, id);
 			break;
 		case 4:
 		case 5:
-			submit(op == 5, sector, len, op == 5 ? fuzz_u8(work) : 0);
+			rc = submit(op == 5, sector, len,
+				    op == 5 ? fuzz_u8(work) : 0);
 			break;
 		case 6:
-			complete_one();
+			rc = complete_one();
 			break;
 		default:
 			work->pos = work->len;
 			break;
 		}
+		failed += rc != 0;
 	}
 	/* Finish what is still in flight; the rest stays with the device
 	 * until destroy resets it and takes everything back. */
 	for (int i = 0; i < SLOTS; i++)
-		if (slots[i].busy)
-			complete_one();
+		if (slots[i].busy && complete_one() != 0)
+			completed = false;
+	for (int i = 0; i < SLOTS; i++)
+		completed = completed && !slots[i].busy;
+	completed = completed && !t->broken;
 	virtio_blk_destroy(&blk);
+	fuzz_log_workload(0, ops, failed, completed);
 	return ops;
 }

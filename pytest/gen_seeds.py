@@ -1,0 +1,278 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""Generate the seed corpora corpus/<target>/ of the fuzz targets.
+
+Each seed is a complete input in the layout of fuzz/harness.h: a flags byte,
+the workload length and bytes, then the decision stream. Most seeds leave
+the decision stream empty (a spec device) and reach deep states through the
+workload alone; a few add legal device choices (completion order, a bigger
+queue, a changing config generation, a PCI layout given field by field) at
+the decision positions written next to them. Every seed must run its
+workload to completion (pytest/test_corpus.py checks that).
+
+Standard library only. An existing seed file is never overwritten with
+different content unless --force is given; --check only compares.
+
+    python3 pytest/gen_seeds.py [--force | --check] [TARGET...]
+"""
+
+import argparse
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "corpus"
+
+
+def case(flags, work=b"", decisions=b""):
+    """flags, N, N workload bytes, decisions (fuzz/harness.h)."""
+    work = bytes(work)
+    if len(work) > 255:
+        raise ValueError(f"workload of {len(work)} bytes does not fit its length byte")
+    return bytes([flags, len(work)]) + work + bytes(decisions)
+
+
+def deviate(pos, control=1, value=b""):
+    """Spec answers for decision points 0..pos-1, then one deviation at `pos`
+    (sim/decide.h: a non-zero control byte, then the value bytes)."""
+    return bytes(pos) + bytes([control]) + bytes(value)
+
+
+def le(v, n):
+    return v.to_bytes(n, "little")
+
+
+# ---- the blk workload (fuzz_blk_workload) --------------------------------------
+
+def b_read(sector, count):
+    return bytes([0]) + le(sector, 2) + bytes([count - 1])
+
+
+def b_write(sector, count, fill):
+    return bytes([1]) + le(sector, 2) + bytes([count - 1, fill])
+
+
+B_FLUSH, B_GET_ID, B_COMPLETE, B_STOP = b"\x02", b"\x03", b"\x06", b"\x07"
+
+
+def b_submit_read(sector, count):
+    return bytes([4]) + le(sector, 2) + bytes([count - 1])
+
+
+def b_submit_write(sector, count, fill):
+    return bytes([5]) + le(sector, 2) + bytes([count - 1, fill])
+
+
+def blk_write_read_8():
+    return b_write(0, 8, 0xA5) + b_read(0, 8)
+
+
+def blk_small_and_big():
+    # the last sector alone, the last 8 sectors, the first one, then the
+    # requests without data
+    return (b_write(63, 1, 0x11) + b_read(63, 1) + b_write(56, 8, 0x22) +
+            b_read(56, 8) + b_read(0, 1) + B_FLUSH + B_GET_ID)
+
+
+def blk_four_in_flight():
+    # all 4 slots of the workload in flight, reads and writes, 1..8 sectors
+    return (b_submit_read(8, 1) + b_submit_write(16, 8, 0x3C) +
+            b_submit_read(40, 3) + b_submit_write(60, 4, 0x77) + B_COMPLETE * 4)
+
+
+def blk_left_for_teardown():
+    # four in flight, one completed; the workload's end completes the rest
+    return (b_submit_write(0, 2, 0x5A) + b_submit_read(2, 2) +
+            b_submit_read(4, 8) + b_submit_write(30, 1, 0x01) + B_COMPLETE + B_STOP)
+
+
+def blk_ring_wrap():
+    # 24 requests through a 16-entry queue: the avail and used rings wrap
+    w = b""
+    for i in range(12):
+        w += b_write(i * 5, 1 + i % 8, i) + b_read(i * 5, 1 + i % 8)
+    return w
+
+
+# ---- the split-queue workload (fuzz_virtq_workload) ----------------------------
+
+VQ_LEGACY, VQ_NO_INDIRECT, VQ_NO_EVENT_IDX = 1, 2, 4
+T_IN, T_OUT, T_FLUSH, T_GET_ID, T_UNSUPP = range(5)  # the workload's type index
+
+
+def v_chain(n_out, n_in, codes, type_, sector):
+    assert len(codes) == n_out + n_in and 2 <= len(codes) <= 8
+    return bytes([(n_out - 1) | (n_in - 1) << 3]) + bytes(codes) + bytes([type_, sector])
+
+
+def v_add(*chain):
+    return b"\x00" + v_chain(*chain)
+
+
+def v_add_wait(*chain):
+    return b"\x03" + v_chain(*chain)
+
+
+V_KICK, V_POP, V_FILL, V_DRAIN, V_STOP = b"\x01", b"\x02", b"\x05", b"\x06", b"\x07"
+
+
+def v_cycle(n):
+    return bytes([4, n - 1])
+
+
+# size codes: 0 = 1 byte, c = (c + 1) * 16 bytes, 31 = 512, 255 = 4096
+READ_1 = (1, 2, [0, 31, 0], T_IN, 5)  # hdr, a sector in, status
+
+
+def virtq_big_and_small():
+    return (bytes([0]) +
+            v_add(4, 4, [255, 0, 255, 1, 255, 0, 7, 0], T_IN, 2) + V_KICK + V_POP +
+            v_add(1, 7, [0, 255, 255, 255, 255, 255, 255, 0], T_GET_ID, 0) + V_KICK + V_POP +
+            v_add(7, 1, [0, 31, 31, 31, 31, 31, 31, 0], T_OUT, 9) + V_KICK + V_POP +
+            v_add(1, 1, [0, 0], T_FLUSH, 0) + V_KICK + V_POP)
+
+
+def virtq_add_wait_types():
+    return (bytes([0]) + b"".join(
+        v_add_wait(1, 2, [0, 31, 0], t, 3) for t in (T_IN, T_OUT, T_FLUSH, T_GET_ID, T_UNSUPP)) +
+        v_add_wait(2, 1, [0, 31, 0], T_OUT, 12))
+
+
+def virtq_four_adds_one_kick():
+    return bytes([0]) + v_add(1, 1, [0, 0], T_UNSUPP, 0) * 4 + V_KICK + V_POP * 4
+
+
+def virtq_kick_batches():
+    return (bytes([0]) + v_add(*READ_1) * 3 + V_KICK + v_add(*READ_1) * 2 + V_KICK +
+            V_POP + v_add(*READ_1) + V_KICK + V_DRAIN)
+
+
+# Decision positions below were read off a --trace run of the seed's workload
+# (every decision point takes one control byte; hal.* points included).
+# virtq, flags 0, four 2-buffer adds then one kick: vq.order is met at 23, 28
+# and 33 while 4, 3 and 2 chains are pending.
+VIRTQ_OUT_OF_ORDER = bytes(23) + b"\x03" + bytes(4) + b"\x02" + bytes(4) + b"\x01"
+# mmio_probe / pci_probe, modern: vdev.config_gen at 6 (the first config
+# read sees a new generation and retries), vdev.num_max at 13.
+CONFIG_GEN_CHANGES = deviate(6)
+NUM_MAX_AT = 13
+# pci: pci.device_id 0, pci.bar_reg 1, pci.layout 2, pci.num_queues 3. With
+# the layout decided, pci.status 3 and pci.cap_ptr 4 come first, then per
+# capability (common, isr, device, notify) cfg_type, bar, offset, length,
+# cap_len, cap_next, and notify_mult after the notify cap's cap_next: 29.
+PCI_LAYOUT_SPEC_VALUES = deviate(2)
+PCI_NOTIFY_MULT_0 = deviate(2) + deviate(26, 1, le(0, 4))
+PCI_TRANSITIONAL_ID = deviate(0, 1, le(0x1001, 2))
+PCI_NUM_QUEUES_8 = deviate(3, 1, le(8, 2))
+
+
+def blk_seeds(prefix, flag_sets):
+    """The blk workload seeds, once per (name part, flags)."""
+    out = {}
+    for part, flags in flag_sets:
+        p = f"{prefix}{part}"
+        out.update({
+            f"{p}-default-workload-every-request-type": case(flags),
+            f"{p}-write-read-8-sectors": case(flags, blk_write_read_8()),
+            f"{p}-four-in-flight-all-slots": case(flags, blk_four_in_flight()),
+            f"{p}-ring-wrap-24-requests": case(flags, blk_ring_wrap()),
+        })
+    return out
+
+
+SEEDS = {
+    "blk_mmio": {
+        **blk_seeds("", [("v2", 0), ("v1", 1)]),
+        "v2-small-and-big-transfers-first-and-last-sectors": case(0, blk_small_and_big()),
+        "v1-small-and-big-transfers-first-and-last-sectors": case(1, blk_small_and_big()),
+        "v2-in-flight-requests-completed-at-teardown": case(0, blk_left_for_teardown()),
+        "v2-config-generation-changes-during-init": case(0, b"", CONFIG_GEN_CHANGES),
+    },
+    "mmio_probe": {
+        "v2-spec-device-init": case(0),
+        "v1-legacy-spec-device-init": case(1),
+        "v2-config-generation-changes-during-init": case(0, b"", CONFIG_GEN_CHANGES),
+        "v2-queue-num-max-256": case(0, b"", deviate(NUM_MAX_AT, 1, le(256, 2))),
+        "v2-queue-num-max-4": case(0, b"", deviate(NUM_MAX_AT, 1, le(4, 2))),
+        "v2-queue-num-max-1000-rounded-down": case(0, b"", deviate(NUM_MAX_AT, 1, le(1000, 2))),
+    },
+    "virtq": {
+        "default-indirect-and-event-idx": case(0),
+        "default-indirect-no-event-idx": case(VQ_NO_EVENT_IDX),
+        "default-event-idx-no-indirect": case(VQ_NO_INDIRECT),
+        "default-no-indirect-no-event-idx": case(VQ_NO_INDIRECT | VQ_NO_EVENT_IDX),
+        "legacy-default-indirect-and-event-idx": case(VQ_LEGACY),
+        "ring-wrap-256-adds-queue-4": case(0, bytes([4]) + v_cycle(256)),
+        "ring-wrap-256-adds-queue-4-no-indirect-no-event-idx":
+            case(VQ_NO_INDIRECT | VQ_NO_EVENT_IDX, bytes([4]) + v_cycle(256)),
+        "legacy-ring-wrap-256-adds-queue-8": case(VQ_LEGACY, bytes([8]) + v_cycle(256)),
+        "sixteen-in-flight-indirect-fill-drain": case(0, bytes([0]) + V_FILL + V_DRAIN),
+        "five-in-flight-no-indirect-fill-drain":
+            case(VQ_NO_INDIRECT, bytes([0]) + V_FILL + V_DRAIN + V_FILL + V_DRAIN),
+        "eight-buffer-chains-big-and-small-indirect": case(0, virtq_big_and_small()),
+        "eight-buffer-chains-big-and-small-no-indirect": case(VQ_NO_INDIRECT, virtq_big_and_small()),
+        "add-wait-every-blk-type": case(0, virtq_add_wait_types()),
+        "four-in-flight-used-out-of-order":
+            case(0, virtq_four_adds_one_kick(), VIRTQ_OUT_OF_ORDER),
+        "kick-batches-no-event-idx-used-flags": case(VQ_NO_EVENT_IDX, virtq_kick_batches()),
+    },
+    "pci_probe": {
+        "pci-driver-assigned-bars-spec-device": case(0),
+        "pci-firmware-bars-spec-device": case(1),
+        "pci-driver-assigned-bars-layout-decided-spec-values": case(0, b"", PCI_LAYOUT_SPEC_VALUES),
+        "pci-firmware-bars-layout-decided-spec-values": case(1, b"", PCI_LAYOUT_SPEC_VALUES),
+        "pci-notify-multiplier-0-shared-doorbell": case(0, b"", PCI_NOTIFY_MULT_0),
+        "pci-transitional-device-id-0x1001": case(0, b"", PCI_TRANSITIONAL_ID),
+        "pci-num-queues-8": case(1, b"", PCI_NUM_QUEUES_8),
+    },
+    "blk_pci": {
+        **blk_seeds("pci-", [("driver-assigned-bars", 0), ("firmware-bars", 1)]),
+        "pci-driver-assigned-bars-small-and-big-transfers": case(0, blk_small_and_big()),
+        "pci-firmware-bars-in-flight-requests-completed-at-teardown":
+            case(1, blk_left_for_teardown()),
+        "pci-notify-multiplier-0-full-workload": case(0, b"", PCI_NOTIFY_MULT_0),
+    },
+}
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    mode = ap.add_mutually_exclusive_group()
+    mode.add_argument("--force", action="store_true",
+                      help="overwrite seed files whose content differs")
+    mode.add_argument("--check", action="store_true",
+                      help="write nothing; exit 1 if a seed is missing or differs")
+    ap.add_argument("targets", nargs="*", help=f"default: all ({', '.join(SEEDS)})")
+    args = ap.parse_args(argv)
+    unknown = [t for t in args.targets if t not in SEEDS]
+    if unknown:
+        ap.error(f"no seeds for {', '.join(unknown)} (known: {', '.join(SEEDS)})")
+
+    plan, conflicts = [], []
+    for target in args.targets or SEEDS:
+        for name, data in SEEDS[target].items():
+            path = CORPUS / target / name
+            old = path.read_bytes() if path.exists() else None
+            if old == data:
+                continue
+            if old is not None and not args.force:
+                conflicts.append(path)
+            plan.append((path, data, old is not None))
+    if args.check:
+        for path, _, existed in plan:
+            print(f"{path.relative_to(ROOT)}: {'differs' if existed else 'missing'}")
+        return 1 if plan else 0
+    if conflicts:
+        for path in conflicts:
+            print(f"gen_seeds: {path.relative_to(ROOT)} exists with different content; "
+                  "not overwritten (use --force to replace it)", file=sys.stderr)
+        return 1
+    for path, data, existed in plan:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        print(f"{'replaced' if existed else 'wrote'} {path.relative_to(ROOT)} ({len(data)} bytes)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

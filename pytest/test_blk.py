@@ -431,6 +431,13 @@ PCI_LIES = {
                                "pci_init"),
     "region_misaligned": ([LAYOUT, "pci.offset@1=2"], [], "EPCI_RANGE", "pci_init"),
     "common_region_too_short": ([LAYOUT, "pci.length@1=8"], [], "EPCI_RANGE", "pci_init"),
+    # found by fuzzing blk_pci: a notify write then landed on queue_enable
+    "notify_region_overlapping_common_config": ([LAYOUT, "pci.offset@4=0"], [], "EPCI_RANGE",
+                                                "pci_init"),
+    "notify_region_overlapping_device_config": ([LAYOUT, "pci.offset@4=0x2000"], [],
+                                                "EPCI_RANGE", "pci_init"),
+    "isr_region_inside_common_config": ([LAYOUT, "pci.offset@2=0x10"], [], "EPCI_RANGE",
+                                        "pci_init"),
     "notify_multiplier_not_a_power_of_two": ([LAYOUT, "pci.notify_mult@1=3"], [],
                                              "EPCI_NOTIFY", "pci_init"),
     "notify_multiplier_1": ([LAYOUT, "pci.notify_mult@1=1"], [], "EPCI_NOTIFY", "pci_init"),

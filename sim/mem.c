@@ -59,7 +59,8 @@ static size_t ntouched;
 static struct obj objs[MAX_OBJS];
 static uint32_t nobjs;
 static uint32_t seq;       /* allocation/share sequence numbers */
-static size_t cursor;      /* next-fit: freed pages are reused last */
+static size_t fresh;       /* pages from here on are unused this iteration */
+static size_t reuse;       /* next-fit cursor over freed pages */
 static uint32_t live_shares[MAX_OBJS];
 static uint32_t nlive_shares;
 
@@ -171,7 +172,8 @@ void sim_mem_reset(void)
 	ntouched = 0;
 	nobjs = 0;
 	seq = 0;
-	cursor = 0;
+	fresh = 0;
+	reuse = 0;
 	nlive_shares = 0;
 	sim_cur_site = (struct sim_site){0};
 }
@@ -222,19 +224,25 @@ const struct sim_site *sim_obj_site(uint32_t obj, const char **what,
 	return &o->site;
 }
 
-/* Next-fit search for n free pages; -1 when the window is full. */
+/*
+ * Pages for a new object: never-used pages first, from a bump pointer, so a
+ * freed page is reused as late as possible (a quarantine, as ASan's); once
+ * the window is used up, a next-fit scan over freed pages. -1 when full.
+ */
 static long find_pages(size_t n)
 {
-	for (int pass = 0; pass < 2; pass++) {
-		size_t run = 0;
-		size_t start = pass ? 0 : cursor;
-		for (size_t pg = start; pg < sim_dma_npages; pg++) {
-			uint8_t st = pages[pg].state;
-			/* first pass: never-used pages only (quarantine) */
-			bool ok = st == SIM_PG_FREE || (pass && st == SIM_PG_FREED);
-			run = ok ? run + 1 : 0;
-			if (run == n)
-				return (long)(pg + 1 - n);
+	if (n <= sim_dma_npages - fresh) {
+		fresh += n;
+		return (long)(fresh - n);
+	}
+	for (size_t tries = 0, run = 0, pg = reuse; tries < 2 * sim_dma_npages;
+	     tries++, pg++) {
+		if (pg == sim_dma_npages)
+			pg = 0, run = 0; /* a run cannot wrap around */
+		run = pages[pg].state == SIM_PG_FREED ? run + 1 : 0;
+		if (run == n) {
+			reuse = pg + 1;
+			return (long)(pg + 1 - n);
 		}
 	}
 	return -1;
@@ -265,7 +273,6 @@ static struct obj *new_obj(enum obj_kind kind, enum virtio_dir dir, long pg,
 		p->dir = (uint8_t)dir;
 		p->obj = *id;
 	}
-	cursor = (size_t)pg + n;
 	return o;
 }
 

@@ -376,6 +376,32 @@ static bool needs_config(uint32_t type)
 	       type == VIRTIO_ID_INPUT || type == VIRTIO_ID_SOCK;
 }
 
+/*
+ * The regions must not overlap: a notify write landing on common config
+ * (queue_enable, say) or device config would reprogram the device behind
+ * the driver's back. Compared by bus address, so BARs that alias count.
+ */
+static int regions_disjoint(const struct probe *pr)
+{
+	for (unsigned i = VIRTIO_PCI_CAP_COMMON_CFG;
+	     i <= VIRTIO_PCI_CAP_DEVICE_CFG; i++) {
+		const struct virtio_pci_vcap *a = &pr->cap[i];
+		uint64_t a0 = pr->bar[a->bar].addr + a->offset;
+
+		if (!pr->have[i] || a->length == 0)
+			continue;
+		for (unsigned j = i + 1; j <= VIRTIO_PCI_CAP_DEVICE_CFG; j++) {
+			const struct virtio_pci_vcap *b = &pr->cap[j];
+			uint64_t b0 = pr->bar[b->bar].addr + b->offset;
+
+			if (pr->have[j] && b->length != 0 &&
+			    a0 < b0 + b->length && b0 < a0 + a->length)
+				return VIRTIO_EPCI_RANGE;
+		}
+	}
+	return VIRTIO_OK;
+}
+
 static int map_region(const struct virtio_hal *hal, const struct probe *pr,
 		      unsigned type, volatile uint8_t **base, uint32_t *len)
 {
@@ -447,6 +473,9 @@ int virtio_pci_init(struct virtio_pci *p, const struct virtio_hal *hal,
 			return VIRTIO_EPCI_CAP_MISSING;
 		pr.cap[VIRTIO_PCI_CAP_DEVICE_CFG].length = 0;
 	}
+	err = regions_disjoint(&pr);
+	if (err)
+		return err;
 
 	err = map_region(hal, &pr, VIRTIO_PCI_CAP_COMMON_CFG, &p->common,
 			 &p->common_len);

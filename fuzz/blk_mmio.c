@@ -15,8 +15,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct virtio_mmio m;
 	fuzz_init();
 	fuzz_split(data, size, &c);
-	if (fuzz_blk_mmio_setup(&c, &sim_hal, (c.flags & 1) ? 1 : 2, &m) == 0)
+	int rc = fuzz_blk_mmio_setup(&c, &sim_hal, (c.flags & 1) ? 1 : 2, &m);
+	if (rc == 0)
 		fuzz_blk_workload(&m.t, &c.work);
+	else
+		fuzz_log_workload(rc, 0, 0, false);
 	sim_audit();
 	return 0;
 }

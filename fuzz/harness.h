@@ -68,6 +68,15 @@ void fuzz_init(void);
  * over `hal`. Returns the probe's result (0 or a virtio_err). */
 int fuzz_blk_mmio_setup(const struct fuzz_case *c, const struct virtio_hal *hal,
 			uint32_t version, struct virtio_mmio *m);
+/* The same, with the device offering neither, one or both ring features. */
+int fuzz_blk_mmio_setup_rings(const struct fuzz_case *c,
+			      const struct virtio_hal *hal, uint32_t version,
+			      bool indirect, bool event_idx,
+			      struct virtio_mmio *m);
+/* The blk device every harness set-up creates (FUZZ_BLK_SECTORS, flush,
+ * FUZZ_QUEUE_MAX, serial "vfuzz-blk"); only the transport differs. */
+struct sim_blk_config;
+extern const struct sim_blk_config fuzz_blk_config;
 
 /* ---- workloads --------------------------------------------------------- */
 /*

@@ -18,19 +18,12 @@ static struct virtio_pci_bus bus;
 int fuzz_blk_pci_setup(const struct fuzz_case *c, const struct virtio_hal *hal,
 		       bool firmware_bars, struct virtio_pci *p)
 {
-	/* The device fuzz_blk_mmio_setup makes: only the transport differs. */
-	static const struct sim_blk_config cfg = {
-		.capacity = FUZZ_BLK_SECTORS,
-		.flush = true,
-		.serial = "vfuzz-blk",
-		.queue_max = FUZZ_QUEUE_MAX,
-	};
 	struct virtio_pci_func fn;
 	struct virtio_pci_window win;
 	int rc;
 
 	sim_reset(c->decisions, c->ndecisions);
-	if (sim_blk_create(&blk_dev, &cfg) != 0 ||
+	if (sim_blk_create(&blk_dev, &fuzz_blk_config) != 0 ||
 	    sim_pci_init(&host, firmware_bars) != 0 ||
 	    sim_pci_attach(&host, FUZZ_PCI_DEVNO, 0, &blk_dev.dev) != 0)
 		return VIRTIO_EINVALID_PARAM; /* a harness bug, not the driver's */

@@ -8,8 +8,6 @@
 #include <string.h>
 
 #include "fuzz/harness.h"
-#include "sim/dev/blk.h"
-#include "sim/mmio.h"
 #include "sim/sim.h"
 #include "virtio/spec.h"
 
@@ -30,8 +28,6 @@ struct chain {
 	size_t n_out, n_in;
 };
 
-static struct sim_blk blk_dev;
-static struct sim_mmio_dev mmio_dev;
 static struct virtq vq;
 static struct slot slots[SLOTS];
 static uint8_t tok_slot[VIRTQ_MAX_SIZE]; /* token -> slot, or NO_SLOT */
@@ -51,25 +47,10 @@ static const uint8_t default_ops[] = {
 int fuzz_virtq_setup(const struct fuzz_case *c, const struct virtio_hal *hal,
 		     struct virtio_mmio *m)
 {
-	/* fuzz_blk_mmio_setup's device, with the ring features the flags
-	 * leave on. */
-	const struct sim_blk_config cfg = {
-		.capacity = FUZZ_BLK_SECTORS,
-		.flush = true,
-		.serial = "vfuzz-blk",
-		.queue_max = FUZZ_QUEUE_MAX,
-		.no_indirect = c->flags & FUZZ_VQ_NO_INDIRECT,
-		.no_event_idx = c->flags & FUZZ_VQ_NO_EVENT_IDX,
-	};
-	uint32_t version = (c->flags & FUZZ_VQ_LEGACY) ? 1 : 2;
-
-	sim_reset(c->decisions, c->ndecisions);
-	if (sim_blk_create(&blk_dev, &cfg) != 0 ||
-	    sim_mmio_attach(&mmio_dev, FUZZ_MMIO_BASE, version, &blk_dev.dev) != 0)
-		return VIRTIO_EINVALID_PARAM; /* a harness bug, not the driver's */
-	int rc = virtio_mmio_init(m, hal, FUZZ_MMIO_BASE, FUZZ_MMIO_SIZE);
-	m->t.poll_budget = FUZZ_POLL_BUDGET;
-	return rc;
+	return fuzz_blk_mmio_setup_rings(c, hal,
+					 (c->flags & FUZZ_VQ_LEGACY) ? 1 : 2,
+					 !(c->flags & FUZZ_VQ_NO_INDIRECT),
+					 !(c->flags & FUZZ_VQ_NO_EVENT_IDX), m);
 }
 
 static int take_slot(void)

@@ -18,8 +18,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fuzz_init();
 	fuzz_split(data, size, &c);
 	struct fuzz_in init_only = {&stop, 1, 0};
-	if (fuzz_blk_mmio_setup(&c, &sim_hal, (c.flags & 1) ? 1 : 2, &m) == 0)
+	int rc = fuzz_blk_mmio_setup(&c, &sim_hal, (c.flags & 1) ? 1 : 2, &m);
+	if (rc == 0)
 		fuzz_blk_workload(&m.t, &init_only);
+	else
+		fuzz_log_workload(rc, 0, 0, false);
 	sim_audit();
 	return 0;
 }

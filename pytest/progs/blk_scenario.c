@@ -404,12 +404,16 @@ static void op_get_id(void)
 	rc = virtio_blk_get_id(&drv, id);
 	printf("OP get_id rc=%s", err(rc));
 	if (!rc) {
+		unsigned i, pad_bad = 0;
 		printf(" id=");
-		for (unsigned i = 0; i < sizeof(id) && id[i]; i++)
+		for (i = 0; i < sizeof(id) && id[i]; i++)
 			printf(id[i] > 0x20 && id[i] < 0x7f && id[i] != '%'
 				   ? "%c"
 				   : "%%%02x",
 			       id[i]);
+		for (; i < sizeof(id); i++) /* blk.h: NUL-padded */
+			pad_bad += id[i] != 0;
+		printf(" pad=%s", pad_bad ? "bad" : "ok");
 	}
 	printf("\n");
 }

@@ -136,7 +136,13 @@ static uint32_t blk_handle(void *model, struct sim_vq *q,
 		len = c->writable - 1;
 		if (len > VIRTIO_BLK_ID_BYTES)
 			len = VIRTIO_BLK_ID_BYTES;
-		if (sim_chain_write(c, 0, b->serial, len) < 0)
+		/* As QEMU does: write the id up to its NUL, not the padding,
+		 * yet report the whole buffer used. A driver must not trust
+		 * the bytes after the NUL (they are bounce-buffer poison). */
+		uint32_t id_len = (uint32_t)strnlen((const char *)b->serial,
+						    VIRTIO_BLK_ID_BYTES) + 1;
+		if (sim_chain_write(c, 0, b->serial,
+				    id_len < len ? id_len : len) < 0)
 			status = VIRTIO_BLK_S_IOERR;
 		else
 			written = len;

@@ -32,23 +32,17 @@ static void wr(struct virtio_mmio *m, size_t off, uint32_t v)
 static uint64_t mmio_read_device_features(struct virtio_transport *t)
 {
 	struct virtio_mmio *m = to_mmio(t);
-	uint64_t hi, lo;
 
-	wr(m, VIRTIO_MMIO_DEVICE_FEATURES_SEL, 1);
-	hi = rd(m, VIRTIO_MMIO_DEVICE_FEATURES);
-	wr(m, VIRTIO_MMIO_DEVICE_FEATURES_SEL, 0);
-	lo = rd(m, VIRTIO_MMIO_DEVICE_FEATURES);
-	return hi << 32 | lo;
+	return virtio_features_read(m->base + VIRTIO_MMIO_DEVICE_FEATURES_SEL,
+				    m->base + VIRTIO_MMIO_DEVICE_FEATURES);
 }
 
 static void mmio_write_driver_features(struct virtio_transport *t, uint64_t f)
 {
 	struct virtio_mmio *m = to_mmio(t);
 
-	wr(m, VIRTIO_MMIO_DRIVER_FEATURES_SEL, 0);
-	wr(m, VIRTIO_MMIO_DRIVER_FEATURES, (uint32_t)f);
-	wr(m, VIRTIO_MMIO_DRIVER_FEATURES_SEL, 1);
-	wr(m, VIRTIO_MMIO_DRIVER_FEATURES, (uint32_t)(f >> 32));
+	virtio_features_write(m->base + VIRTIO_MMIO_DRIVER_FEATURES_SEL,
+			      m->base + VIRTIO_MMIO_DRIVER_FEATURES, f);
 }
 
 static uint8_t mmio_get_status(struct virtio_transport *t)

@@ -16,10 +16,6 @@ static inline struct virtio_pci *to_pci(struct virtio_transport *t)
 
 /* ---- common config accessors, each field at its natural width ---------- */
 
-static uint32_t c_rd32(struct virtio_pci *p, unsigned off)
-{
-	return virtio_read32(p->common + off);
-}
 static void c_wr32(struct virtio_pci *p, unsigned off, uint32_t v)
 {
 	virtio_write32(p->common + off, v);
@@ -42,23 +38,18 @@ static void c_wr64(struct virtio_pci *p, unsigned off, uint64_t v)
 static uint64_t pci_read_device_features(struct virtio_transport *t)
 {
 	struct virtio_pci *p = to_pci(t);
-	uint64_t hi, lo;
 
-	c_wr32(p, VIRTIO_PCI_COMMON_DEVICE_FEATURE_SELECT, 1);
-	hi = c_rd32(p, VIRTIO_PCI_COMMON_DEVICE_FEATURE);
-	c_wr32(p, VIRTIO_PCI_COMMON_DEVICE_FEATURE_SELECT, 0);
-	lo = c_rd32(p, VIRTIO_PCI_COMMON_DEVICE_FEATURE);
-	return hi << 32 | lo;
+	return virtio_features_read(
+		p->common + VIRTIO_PCI_COMMON_DEVICE_FEATURE_SELECT,
+		p->common + VIRTIO_PCI_COMMON_DEVICE_FEATURE);
 }
 
 static void pci_write_driver_features(struct virtio_transport *t, uint64_t f)
 {
 	struct virtio_pci *p = to_pci(t);
 
-	c_wr32(p, VIRTIO_PCI_COMMON_DRIVER_FEATURE_SELECT, 0);
-	c_wr32(p, VIRTIO_PCI_COMMON_DRIVER_FEATURE, (uint32_t)f);
-	c_wr32(p, VIRTIO_PCI_COMMON_DRIVER_FEATURE_SELECT, 1);
-	c_wr32(p, VIRTIO_PCI_COMMON_DRIVER_FEATURE, (uint32_t)(f >> 32));
+	virtio_features_write(p->common + VIRTIO_PCI_COMMON_DRIVER_FEATURE_SELECT,
+			      p->common + VIRTIO_PCI_COMMON_DRIVER_FEATURE, f);
 }
 
 static uint8_t pci_get_status(struct virtio_transport *t)

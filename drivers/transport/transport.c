@@ -4,6 +4,7 @@
  * 3.1.1): reset, status handshake, feature negotiation, and config-space
  * access with generation retries. Register layouts live in mmio.c / pci.c.
  */
+#include "virtio/access.h"
 #include "virtio/errors.h"
 #include "virtio/spec.h"
 #include "virtio/transport.h"
@@ -189,4 +190,24 @@ int virtio_config_write(struct virtio_transport *t, size_t offset,
 		len -= w;
 	}
 	return VIRTIO_OK;
+}
+
+uint64_t virtio_features_read(volatile uint8_t *select, volatile uint8_t *window)
+{
+	uint64_t hi, lo;
+
+	virtio_write32(select, 1);
+	hi = virtio_read32(window);
+	virtio_write32(select, 0);
+	lo = virtio_read32(window);
+	return hi << 32 | lo;
+}
+
+void virtio_features_write(volatile uint8_t *select, volatile uint8_t *window,
+			   uint64_t features)
+{
+	virtio_write32(select, 0);
+	virtio_write32(window, (uint32_t)features);
+	virtio_write32(select, 1);
+	virtio_write32(window, (uint32_t)(features >> 32));
 }

@@ -100,6 +100,15 @@ int virtio_config_read(struct virtio_transport *t, size_t offset, void *buf,
 int virtio_config_write(struct virtio_transport *t, size_t offset,
 			const void *buf, size_t len);
 
+/*
+ * For transports: the 64 feature bits through a 32-bit select register and
+ * a 32-bit window register (4.1.4.3 common cfg, 4.2.2 MMIO): word 1 then 0
+ * on read, 0 then 1 on write.
+ */
+uint64_t virtio_features_read(volatile uint8_t *select, volatile uint8_t *window);
+void virtio_features_write(volatile uint8_t *select, volatile uint8_t *window,
+			   uint64_t features);
+
 /* Thin wrappers so device drivers never touch ops. */
 static inline void virtio_notify(struct virtio_transport *t, uint16_t idx)
 {

@@ -55,6 +55,7 @@ void sim_vq_clear(struct sim_vq *q)
 	q->used_idx = 0;
 	q->pend_head = 0;
 	q->npending = 0;
+	q->ncredits = 0;
 }
 
 void sim_vq_start(struct sim_vq *q, bool event_idx, bool indirect)
@@ -67,6 +68,7 @@ void sim_vq_start(struct sim_vq *q, bool event_idx, bool indirect)
 	q->used_idx = 0;
 	q->pend_head = 0;
 	q->npending = 0;
+	q->ncredits = 0;
 }
 
 static void pending_push(struct sim_vq *q, uint16_t head)
@@ -75,6 +77,46 @@ static void pending_push(struct sim_vq *q, uint16_t head)
 
 	q->pending[slot] = head;
 	q->npending++;
+}
+
+static bool take_credit(struct sim_vq *q, uint16_t head)
+{
+	for (unsigned i = 0; i < q->ncredits; i++) {
+		if (q->credit[i] == head) {
+			q->credit[i] = q->credit[--q->ncredits];
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * A used entry the device publishes names head `id`, whatever the chain it
+ * served: from then on the driver may take that head's buffers back, so the
+ * device must not touch them. A pending `id` is dropped; one not made
+ * available yet is served in advance (a credit). Lies are the device's;
+ * this keeps the sim from blaming the driver for trusting them.
+ */
+static void returned(struct sim_vq *q, uint32_t id)
+{
+	if (id >= q->size)
+		return; /* no such head: the driver refuses the entry */
+	for (unsigned i = 0; i < q->npending; i++) {
+		unsigned a = (q->pend_head + i) % SIM_VQ_PENDING_MAX;
+		if (q->pending[a] != id)
+			continue;
+		for (unsigned j = i + 1; j < q->npending; j++) {
+			unsigned b = (q->pend_head + j) % SIM_VQ_PENDING_MAX;
+			q->pending[a] = q->pending[b];
+			a = b;
+		}
+		q->npending--;
+		return;
+	}
+	if (q->ncredits == SIM_VQ_CREDITS_MAX)
+		q->broken = true; /* too many lies to track: stop using it */
+	else
+		q->credit[q->ncredits++] = (uint16_t)id;
 }
 
 int sim_vq_fetch(struct sim_vq *q)
@@ -111,6 +153,12 @@ int sim_vq_fetch(struct sim_vq *q)
 		}
 		q->last_avail++;
 		fetched++;
+		if (take_credit(q, head)) {
+			sim_trace("vq %llu: head %llu was returned in advance by "
+				  "a lying used entry; not served",
+				  q->index, head, 0, 0);
+			continue;
+		}
 		if (sim_decide_flag("vq.never")) {
 			sim_trace("vq %llu: head %llu never completes", q->index,
 				  head, 0, 0);
@@ -343,6 +391,16 @@ int sim_vq_push(struct sim_vq *q, uint16_t head, uint32_t len)
 	/* 2.7.8: the element first, then the index that publishes it. */
 	if (sim_dma_write(q->used + 4 + 8u * (q->used_idx % q->size), e, 8))
 		goto broken;
+	if (step != 0 && id != head)
+		returned(q, id);
+	/* A jump publishes stale entries too: each returns the head it names. */
+	for (uint32_t k = 1; k < step && k <= q->size; k++) {
+		uint8_t st[4];
+		if (sim_dma_read(q->used + 4 + 8u * ((q->used_idx + k) % q->size),
+				 st, 4))
+			goto broken;
+		returned(q, le32(st));
+	}
 	q->used_idx = (uint16_t)(q->used_idx + step);
 	put_le16(b, q->used_idx);
 	if (sim_dma_write(q->used + 2, b, 2))

@@ -39,6 +39,8 @@ struct sim_chain {
 	struct sim_seg seg[SIM_CHAIN_MAX];
 };
 
+#define SIM_VQ_CREDITS_MAX 16
+
 /* Device-side state of one split queue. Fields are the engine's; fronts set
  * size/areas through sim_vdev (vdev.h), models only read `index`. */
 struct sim_vq {
@@ -54,6 +56,11 @@ struct sim_vq {
 	uint16_t pend_head;      /* ring buffer of fetched heads */
 	uint16_t npending;
 	uint16_t pending[SIM_VQ_PENDING_MAX];
+	/* Heads a lying used entry returned before they were (re)made
+	 * available: the next time one is fetched, the device has already
+	 * given it back and must not touch its buffers. */
+	uint16_t ncredits;
+	uint16_t credit[SIM_VQ_CREDITS_MAX];
 };
 
 /* Forget everything but `index` (device reset, or queue disabled). */

@@ -203,7 +203,7 @@ int virtq_init(struct virtq *q, struct virtio_transport *t, uint16_t idx,
 	q->num_free = (uint16_t)n;
 	q->free_head = 0;
 	q->n_in_flight = 0;
-	q->avail_idx = q->last_used = q->avail_idx_at_kick = 0;
+	q->avail_idx = q->last_used = q->avail_idx_at_kick = q->used_seen = 0;
 	/* dma_alloc returns zeroed memory: flags, idx and used_event start 0. */
 	rc = alloc_rings(q, (uint16_t)n);
 	if (rc)
@@ -320,6 +320,7 @@ int virtq_add(struct virtq *q, const struct virtq_buf *out, size_t n_out,
 	q->head[h].ndesc = (uint16_t)ndesc;
 	q->head[h].writable = writable;
 	q->head[h].in_flight = true;
+	q->head[h].min_used = q->used_seen;
 	q->n_in_flight++;
 
 	/* 2.7.13: ring entry, barrier, then idx. */
@@ -384,11 +385,17 @@ int virtq_peek_used(struct virtq *q, uint16_t *token)
 	 * also never more than size. */
 	if (pending > q->size || pending > q->n_in_flight)
 		return lie(q);
+	q->used_seen = used_idx;
 	virtio_mb(); /* read idx before the entry it covers */
 	id_slot = q->last_used & (q->size - 1);
 	id = virtio_load_le32(q->used + USED_RING(id_slot) + USED_ELEM_ID);
 	len = virtio_load_le32(q->used + USED_RING(id_slot) + USED_ELEM_LEN);
 	if (id >= q->size || !q->head[id].in_flight)
+		return lie(q);
+	/* An entry the device wrote before this chain was even added cannot
+	 * be its completion: a stale or repeated id (2.7.8: each head is
+	 * returned once per time it is made available). */
+	if ((int16_t)(q->last_used - q->head[id].min_used) < 0)
 		return lie(q);
 	if (len > q->head[id].writable)
 		return lie(q);

@@ -60,6 +60,7 @@ struct virtq {
 	uint16_t free_head;
 	uint16_t avail_idx;      /* next avail idx we publish (shadow) */
 	uint16_t last_used;      /* next used idx we consume */
+	uint16_t used_seen;      /* the device's used idx when last read */
 	uint16_t avail_idx_at_kick; /* avail idx at the last kick (2.7.10) */
 	/* ring memory: [0] desc+avail (or all, legacy), [1] used (modern) */
 	virtio_paddr_t ring_paddr[2];
@@ -78,6 +79,8 @@ struct virtq {
 		bool in_flight;
 		uint16_t ndesc;      /* ring descriptors the chain holds */
 		uint32_t writable;   /* bytes the device may write */
+		uint16_t min_used;   /* used entries before this were written
+				      * before the chain was added */
 	} head[VIRTQ_MAX_SIZE];
 };
 

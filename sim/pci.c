@@ -114,6 +114,7 @@ static void build_caps(struct sim_pci_fn *f, bool lie)
 	c[PCI_CAPABILITY_LIST] =
 		(uint8_t)(lie ? sim_decide("pci.cap_ptr", at, 1) : at);
 	f->pci_cfg_cap = 0;
+	f->pci_cfg_armed = false;
 	for (unsigned i = 0; i < n; i++) {
 		struct cap_spec s = caps[i];
 		unsigned next = i + 1 < n ? at + s.len : 0;
@@ -203,7 +204,10 @@ static uint64_t pci_cfg_access(struct sim_pci_fn *f, bool write, uint64_t v)
 	uint32_t off = le32(c + VIRTIO_PCI_CAP_OFFSET),
 		 len = le32(c + VIRTIO_PCI_CAP_LENGTH);
 
-	if (c[VIRTIO_PCI_CAP_BAR] != SIM_PCI_BAR ||
+	/* Only a window the driver set up itself does anything: with a lied
+	 * capability layout, a driver walking the list may read these bytes
+	 * as another capability's fields. */
+	if (!f->pci_cfg_armed || c[VIRTIO_PCI_CAP_BAR] != SIM_PCI_BAR ||
 	    (len != 1 && len != 2 && len != 4) || off % len ||
 	    off + len > SIM_PCI_BAR_SIZE)
 		return 0; /* 4.1.4.9.2: nothing happens */
@@ -281,6 +285,7 @@ static void ecam_write(void *ctx, uint64_t off, unsigned width, uint64_t v)
 	} else if (cap && reg >= cap + VIRTIO_PCI_CAP_BAR &&
 		   reg < cap + VIRTIO_PCI_CFG_CAP_DATA) {
 		put(f->cfg + reg, v, width); /* bar, offset, length: RW */
+		f->pci_cfg_armed = true;
 	} else if (cap && reg >= cap + VIRTIO_PCI_CFG_CAP_DATA &&
 		   reg < cap + VIRTIO_PCI_CFG_CAP_SIZE) {
 		put(f->cfg + reg, v, width);

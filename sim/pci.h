@@ -89,6 +89,7 @@ struct sim_pci_fn {
 	bool lied;                 /* capability layout deviated */
 	uint8_t cfg[256];          /* header and capability list, as read */
 	uint16_t pci_cfg_cap;      /* offset of the pci_cfg cap, 0: none */
+	bool pci_cfg_armed;        /* the driver programmed the pci_cfg window */
 	struct sim_pci_region common, isr, device, notify;
 	uint32_t notify_mult;
 	/* common config state */

@@ -377,16 +377,17 @@ static int regions_disjoint(const struct probe *pr)
 	for (unsigned i = VIRTIO_PCI_CAP_COMMON_CFG;
 	     i <= VIRTIO_PCI_CAP_DEVICE_CFG; i++) {
 		const struct virtio_pci_vcap *a = &pr->cap[i];
-		uint64_t a0 = pr->bar[a->bar].addr + a->offset;
 
 		if (!pr->have[i] || a->length == 0)
-			continue;
+			continue; /* an absent cap's fields are not set */
+		uint64_t a0 = pr->bar[a->bar].addr + a->offset;
 		for (unsigned j = i + 1; j <= VIRTIO_PCI_CAP_DEVICE_CFG; j++) {
 			const struct virtio_pci_vcap *b = &pr->cap[j];
-			uint64_t b0 = pr->bar[b->bar].addr + b->offset;
 
-			if (pr->have[j] && b->length != 0 &&
-			    a0 < b0 + b->length && b0 < a0 + a->length)
+			if (!pr->have[j] || b->length == 0)
+				continue;
+			uint64_t b0 = pr->bar[b->bar].addr + b->offset;
+			if (a0 < b0 + b->length && b0 < a0 + a->length)
 				return VIRTIO_EPCI_RANGE;
 		}
 	}

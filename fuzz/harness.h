@@ -49,7 +49,7 @@ void fuzz_split(const uint8_t *data, size_t size, struct fuzz_case *c);
 
 /* Polls a harness grants a driver before a blocking call gives up (kept
  * far below SIM_HANG_BUDGET: a driver that honours it is never a hang). */
-#define FUZZ_POLL_BUDGET 64u
+#define FUZZ_POLL_BUDGET 16u
 
 /* Process set-up once (sim_init); safe to call every iteration. */
 void fuzz_init(void);

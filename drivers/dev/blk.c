@@ -5,6 +5,8 @@
  * Queue mechanics are in queue/split.c; the status handshake in
  * transport/transport.c.
  */
+#include <string.h>
+
 #include "virtio/blk.h"
 #include "virtio/errors.h"
 #include "virtio/spec.h"
@@ -264,12 +266,10 @@ int virtio_blk_get_id(struct virtio_blk *b, uint8_t id[20])
 	/* 5.2.6: the id is NUL-padded only when shorter than 20 bytes, and a
 	 * device may write just strlen+1 bytes (QEMU does) while reporting the
 	 * whole buffer used: nothing after the first NUL is the device's. */
-	for (size_t i = 0, end = 0; i < VIRTIO_BLK_ID_BYTES; i++) {
-		if (!end && id[i] == 0)
-			end = 1;
-		if (end)
-			id[i] = 0;
-	}
+	size_t n = 0;
+	while (n < VIRTIO_BLK_ID_BYTES && id[n] != 0)
+		n++;
+	memset(id + n, 0, VIRTIO_BLK_ID_BYTES - n);
 	return 0;
 }
 

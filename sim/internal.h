@@ -46,9 +46,27 @@ enum sim_page_state {
 	SIM_PG_BOUNCE,    /* live share's bounce memory */
 	SIM_PG_FREED,     /* was DMA or bounce; obj says which, for double frees */
 };
-/* Shadow state of the page holding host address p, or -1 outside the window. */
-int sim_page_state_of(const volatile void *p, enum virtio_dir *dir,
-		      uint32_t *obj);
+/* The shadow: one entry per page of the DMA window. */
+struct sim_page {
+	uint8_t state; /* enum sim_page_state */
+	uint8_t dir;   /* enum virtio_dir of the live object */
+	uint32_t obj;  /* index of the object (+1; 0: none) */
+};
+extern struct sim_page *sim_pages;
+
+/* Shadow state of the page holding host address p, or -1 outside the
+ * window. Inline: every driver ring access asks. */
+static inline int sim_page_state_of(const volatile void *p,
+				    enum virtio_dir *dir, uint32_t *obj)
+{
+	uintptr_t a = (uintptr_t)p, b = (uintptr_t)sim_dma_host;
+	if (a < b || a - b >= sim_dma_npages * VIRTIO_PAGE_SIZE)
+		return -1;
+	const struct sim_page *pg = &sim_pages[(a - b) / VIRTIO_PAGE_SIZE];
+	*dir = (enum virtio_dir)pg->dir;
+	*obj = pg->obj;
+	return pg->state;
+}
 /* Describe an object for a report: "allocated"/"shared"/"freed" site. */
 const struct sim_site *sim_obj_site(uint32_t obj, const char **what,
 				    virtio_paddr_t *paddr);

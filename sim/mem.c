@@ -33,12 +33,6 @@ struct obj {
 	struct sim_site freed;
 };
 
-struct page {
-	uint8_t state; /* enum sim_page_state */
-	uint8_t dir;   /* enum virtio_dir of the live object */
-	uint32_t obj;  /* index into objs (+1; 0: none) */
-};
-
 const char *const sim_dir_name[4] = {
 	[0] = "none",
 	[VIRTIO_DIR_DRIVER_TO_DEVICE] = "DriverToDevice",
@@ -53,7 +47,7 @@ bool sim_unchecked;
 struct sim_site sim_cur_site;
 
 static size_t max_alloc_pages;
-static struct page *pages;
+struct sim_page *sim_pages;
 static uint32_t *touched; /* page indices touched this iteration */
 static size_t ntouched;
 static struct obj objs[MAX_OBJS];
@@ -146,9 +140,9 @@ void sim_mem_init(const struct sim_config *cfg)
 	size_t bytes = sim_dma_npages * VIRTIO_PAGE_SIZE;
 	void *m = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	pages = calloc(sim_dma_npages, sizeof *pages);
+	sim_pages = calloc(sim_dma_npages, sizeof *sim_pages);
 	touched = calloc(sim_dma_npages, sizeof *touched);
-	if (m == MAP_FAILED || !pages || !touched) {
+	if (m == MAP_FAILED || !sim_pages || !touched) {
 		fprintf(stderr, "sim: cannot reserve %zu pages of DMA window\n",
 			sim_dma_npages);
 		exit(2);
@@ -161,7 +155,7 @@ void sim_mem_reset(void)
 {
 	for (size_t i = 0; i < ntouched; i++) {
 		uint32_t pg = touched[i];
-		pages[pg] = (struct page){0};
+		sim_pages[pg] = (struct sim_page){0};
 		poison(sim_dma_host + (size_t)pg * VIRTIO_PAGE_SIZE,
 		       VIRTIO_PAGE_SIZE);
 	}
@@ -197,18 +191,6 @@ static inline long page_of_paddr(virtio_paddr_t pa)
 	return pg < sim_dma_npages ? (long)pg : -1;
 }
 
-int sim_page_state_of(const volatile void *p, enum virtio_dir *dir,
-		      uint32_t *obj)
-{
-	uintptr_t a = (uintptr_t)p, b = (uintptr_t)sim_dma_host;
-	if (a < b || a - b >= sim_dma_npages * VIRTIO_PAGE_SIZE)
-		return -1;
-	struct page *pg = &pages[(a - b) / VIRTIO_PAGE_SIZE];
-	*dir = (enum virtio_dir)pg->dir;
-	*obj = pg->obj;
-	return pg->state;
-}
-
 const struct sim_site *sim_obj_site(uint32_t obj, const char **what,
 				    virtio_paddr_t *paddr)
 {
@@ -239,7 +221,7 @@ static long find_pages(size_t n)
 	     tries++, pg++) {
 		if (pg == sim_dma_npages)
 			pg = 0, run = 0; /* a run cannot wrap around */
-		run = pages[pg].state == SIM_PG_FREED ? run + 1 : 0;
+		run = sim_pages[pg].state == SIM_PG_FREED ? run + 1 : 0;
 		if (run == n) {
 			reuse = pg + 1;
 			return (long)(pg + 1 - n);
@@ -255,18 +237,21 @@ static struct obj *new_obj(enum obj_kind kind, enum virtio_dir dir, long pg,
 		return NULL;
 	struct obj *o = &objs[nobjs++];
 	*id = nobjs;
-	*o = (struct obj){
-		.kind = (uint8_t)kind,
-		.dir = (uint8_t)dir,
-		.live = true,
-		.paddr = page_paddr((size_t)pg),
-		.pages = n,
-	};
+	/* Field by field: a compound literal becomes a memset that ASan's
+	 * interceptor checks, on the hottest path of the sim. */
+	o->kind = (uint8_t)kind;
+	o->dir = (uint8_t)dir;
+	o->live = true;
+	o->paddr = page_paddr((size_t)pg);
+	o->pages = n;
+	o->vaddr = NULL;
+	o->len = 0;
+	o->freed.seq = 0;
 	o->site = sim_cur_site;
 	o->site.seq = ++seq;
 	uint8_t st = kind == OBJ_DMA ? SIM_PG_DMA : SIM_PG_BOUNCE;
 	for (size_t i = 0; i < n; i++) {
-		struct page *p = &pages[(size_t)pg + i];
+		struct sim_page *p = &sim_pages[(size_t)pg + i];
 		if (p->state == SIM_PG_FREE)
 			touched[ntouched++] = (uint32_t)((size_t)pg + i);
 		p->state = st;
@@ -280,7 +265,7 @@ static void release_pages(struct obj *o)
 {
 	long pg = page_of_paddr(o->paddr);
 	for (size_t i = 0; i < o->pages; i++)
-		pages[(size_t)pg + i].state = SIM_PG_FREED;
+		sim_pages[(size_t)pg + i].state = SIM_PG_FREED;
 	poison(page_host((size_t)pg), o->pages * VIRTIO_PAGE_SIZE);
 	o->live = false;
 	o->freed = sim_cur_site;
@@ -291,9 +276,9 @@ static void release_pages(struct obj *o)
 static struct obj *obj_at(virtio_paddr_t pa, int kind)
 {
 	long pg = page_of_paddr(pa);
-	if (pg < 0 || !pages[pg].obj)
+	if (pg < 0 || !sim_pages[pg].obj)
 		return NULL;
-	struct obj *o = &objs[pages[pg].obj - 1];
+	struct obj *o = &objs[sim_pages[pg].obj - 1];
 	return o->kind == kind && o->paddr == pa ? o : NULL;
 }
 
@@ -504,16 +489,16 @@ static struct obj *device_target(virtio_paddr_t pa, size_t len, bool write)
 {
 	long pg = page_of_paddr(pa);
 	struct obj *o = NULL;
-	if (pg >= 0 && pages[pg].obj &&
-	    (pages[pg].state == SIM_PG_DMA || pages[pg].state == SIM_PG_BOUNCE))
-		o = &objs[pages[pg].obj - 1];
+	if (pg >= 0 && sim_pages[pg].obj &&
+	    (sim_pages[pg].state == SIM_PG_DMA || sim_pages[pg].state == SIM_PG_BOUNCE))
+		o = &objs[sim_pages[pg].obj - 1];
 	size_t end;
 	if (!o || __builtin_add_overflow(pa - o->paddr, len, &end) ||
 	    end > o->len) {
 		const char *what = "made";
 		virtio_paddr_t base = 0;
 		const struct sim_site *site =
-			pg >= 0 ? sim_obj_site(pages[pg].obj, &what, &base)
+			pg >= 0 ? sim_obj_site(sim_pages[pg].obj, &what, &base)
 				: NULL;
 		sim_report(SIM_DEVICE_UNOWNED, what, site,
 			   "driver gave the device an address it does not own [paddr=0x%llx] [len=%zu] [access=%s]%s",

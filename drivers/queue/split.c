@@ -16,8 +16,6 @@
 /* 2.7.5 descriptor fields, 2.7.6 avail ring, 2.7.8 used ring offsets. */
 #define DESC_ADDR 0
 #define DESC_LEN 8
-#define DESC_FLAGS 12
-#define DESC_NEXT 14
 #define RING_FLAGS 0
 #define RING_IDX 2
 #define AVAIL_RING(i) (4u + 2u * (i))
@@ -56,10 +54,12 @@ static int check_usable(const struct virtq *q)
 static void write_desc(volatile uint8_t *d, uint64_t addr, uint32_t len,
 		       uint16_t flags, uint16_t next)
 {
+	/* 2.7.5: len, flags and next are one little-endian 64-bit word at
+	 * offset 8; two stores instead of four. */
 	virtio_store_le64(d + DESC_ADDR, addr);
-	virtio_store_le32(d + DESC_LEN, len);
-	virtio_store_le16(d + DESC_FLAGS, flags);
-	virtio_store_le16(d + DESC_NEXT, next);
+	virtio_store_le64(d + DESC_LEN, (uint64_t)len |
+					       (uint64_t)flags << 32 |
+					       (uint64_t)next << 48);
 }
 
 static void unshare_slots(struct virtq *q, struct virtq_slot *s, unsigned n)

@@ -37,14 +37,16 @@ static void print_event(const struct event *e)
 	fputc('\n', stderr);
 }
 
-static void record(const char *fmt, const char *s, unsigned long long a,
-		   unsigned long long b, unsigned long long c,
-		   unsigned long long d)
+static void record(const char *fmt, const char *s,
+		   const char *(*name)(void *, uint64_t), void *name_ctx,
+		   unsigned long long a, unsigned long long b,
+		   unsigned long long c, unsigned long long d)
 {
 	struct event *e = &ring[next_seq % SIM_TRACE_TAIL];
 	e->fmt = fmt;
 	e->s = s;
-	e->name = NULL;
+	e->name = name;
+	e->name_ctx = name_ctx;
 	e->v[0] = a;
 	e->v[1] = b;
 	e->v[2] = c;
@@ -57,31 +59,20 @@ static void record(const char *fmt, const char *s, unsigned long long a,
 void sim_trace(const char *fmt, unsigned long long a, unsigned long long b,
 	       unsigned long long c, unsigned long long d)
 {
-	record(fmt, NULL, a, b, c, d);
+	record(fmt, NULL, NULL, NULL, a, b, c, d);
 }
 
 void sim_trace_s(const char *fmt, const char *s, unsigned long long a,
 		 unsigned long long b, unsigned long long c)
 {
-	record(fmt, s ? s : "?", a, b, c, 0);
+	record(fmt, s ? s : "?", NULL, NULL, a, b, c, 0);
 }
 
 void sim_trace_named(const char *fmt, const char *(*name)(void *, uint64_t),
 		     void *ctx, uint64_t off, unsigned long long a,
 		     unsigned long long b, unsigned long long c)
 {
-	struct event *e = &ring[next_seq % SIM_TRACE_TAIL];
-	e->fmt = fmt;
-	e->s = NULL;
-	e->name = name;
-	e->name_ctx = ctx;
-	e->v[0] = a;
-	e->v[1] = b;
-	e->v[2] = c;
-	e->v[3] = off;
-	e->seq = ++next_seq;
-	if (live)
-		print_event(e);
+	record(fmt, NULL, name, ctx, a, b, c, off); /* v[3]: the offset */
 }
 
 void sim_trace_enable(bool on)

@@ -112,11 +112,9 @@ static int check_usable(const struct virtio_blk *b)
 {
 	if (!b || !b->t)
 		return VIRTIO_EINVALID_PARAM;
-	if (b->t->broken || virtq_is_broken(&b->q))
-		return VIRTIO_EBROKEN;
-	if (!virtq_size(&b->q))
-		return VIRTIO_EINVALID_PARAM;
-	return VIRTIO_OK;
+	if (b->t->broken)
+		return VIRTIO_EBROKEN; /* even when the queue never came up */
+	return virtq_check(&b->q);
 }
 
 static int check_io(const struct virtio_blk *b, uint64_t sector,

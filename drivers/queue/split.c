@@ -42,7 +42,7 @@ static int lie(struct virtq *q)
 	return VIRTIO_EBAD_USED;
 }
 
-static int check_usable(const struct virtq *q)
+int virtq_check(const struct virtq *q)
 {
 	if (!q || !q->t || !q->ready)
 		return VIRTIO_EINVALID_PARAM;
@@ -245,8 +245,11 @@ static int check_bufs(const struct virtq_buf *b, size_t n, uint32_t *sum)
 	return VIRTIO_OK;
 }
 
-int virtq_add(struct virtq *q, const struct virtq_buf *out, size_t n_out,
-	      const struct virtq_buf *in, size_t n_in, uint16_t *token)
+/* add, kick, peek and pop trust the queue: their public entries (after
+ * virtq_add_wait) check it once with virtq_check, and virtq_add_wait checks
+ * once for a whole request instead of on every poll. */
+static int add(struct virtq *q, const struct virtq_buf *out, size_t n_out,
+	       const struct virtq_buf *in, size_t n_in, uint16_t *token)
 {
 	uint32_t readable = 0, writable = 0;
 	unsigned i, n, ndesc, done = 0;
@@ -254,9 +257,6 @@ int virtq_add(struct virtq *q, const struct virtq_buf *out, size_t n_out,
 	uint16_t h, d;
 	int rc;
 
-	rc = check_usable(q);
-	if (rc)
-		return rc;
 	if (!token || n_out > VIRTQ_MAX_SG || n_in > VIRTQ_MAX_SG ||
 	    n_out + n_in == 0 || n_out + n_in > VIRTQ_MAX_SG)
 		return VIRTIO_EINVALID_PARAM;
@@ -338,13 +338,11 @@ static bool need_event(uint16_t event, uint16_t new_idx, uint16_t old)
 	return (uint16_t)(new_idx - event - 1) < (uint16_t)(new_idx - old);
 }
 
-void virtq_kick(struct virtq *q)
+static void kick(struct virtq *q)
 {
 	uint16_t old, now;
 	bool notify;
 
-	if (check_usable(q))
-		return;
 	old = q->avail_idx_at_kick;
 	now = q->avail_idx;
 	if (old == now)
@@ -362,17 +360,11 @@ void virtq_kick(struct virtq *q)
 		virtio_notify(q->t, q->idx);
 }
 
-int virtq_peek_used(struct virtq *q, uint16_t *token)
+static int peek(struct virtq *q, uint16_t *token)
 {
 	uint16_t used_idx, pending, id_slot;
 	uint32_t id, len;
-	int rc;
 
-	rc = check_usable(q);
-	if (rc)
-		return rc;
-	if (!token)
-		return VIRTIO_EINVALID_PARAM;
 	if (q->peeked) {
 		*token = q->peek_id;
 		return VIRTIO_OK;
@@ -406,12 +398,12 @@ int virtq_peek_used(struct virtq *q, uint16_t *token)
 	return VIRTIO_OK;
 }
 
-int virtq_pop_used(struct virtq *q, uint16_t token, uint32_t *len)
+static int pop(struct virtq *q, uint16_t token, uint32_t *len)
 {
 	uint16_t got, d, i;
 	int rc;
 
-	rc = virtq_peek_used(q, &got);
+	rc = peek(q, &got);
 	if (rc)
 		return rc;
 	if (token != got)
@@ -443,25 +435,55 @@ int virtq_add_wait(struct virtq *q, const struct virtq_buf *out, size_t n_out,
 	uint16_t token, got;
 	int rc;
 
-	rc = check_usable(q);
+	rc = virtq_check(q);
 	if (rc)
 		return rc;
 	if (q->n_in_flight)
 		return VIRTIO_EINVALID_PARAM;
-	rc = virtq_add(q, out, n_out, in, n_in, &token);
+	rc = add(q, out, n_out, in, n_in, &token);
 	if (rc)
 		return rc;
-	virtq_kick(q);
+	kick(q);
 	budget = q->t->poll_budget ? q->t->poll_budget : 1;
 	for (i = 0; i < budget; i++) {
-		rc = virtq_peek_used(q, &got);
+		rc = peek(q, &got);
 		if (rc == VIRTIO_ENOT_READY)
 			continue;
 		if (rc)
 			return rc;
-		return virtq_pop_used(q, token, len);
+		return pop(q, token, len);
 	}
 	return VIRTIO_ETIMEOUT;
+}
+
+int virtq_add(struct virtq *q, const struct virtq_buf *out, size_t n_out,
+	      const struct virtq_buf *in, size_t n_in, uint16_t *token)
+{
+	int rc = virtq_check(q);
+
+	return rc ? rc : add(q, out, n_out, in, n_in, token);
+}
+
+void virtq_kick(struct virtq *q)
+{
+	if (!virtq_check(q))
+		kick(q);
+}
+
+int virtq_peek_used(struct virtq *q, uint16_t *token)
+{
+	int rc = virtq_check(q);
+
+	if (!rc && !token)
+		rc = VIRTIO_EINVALID_PARAM;
+	return rc ? rc : peek(q, token);
+}
+
+int virtq_pop_used(struct virtq *q, uint16_t token, uint32_t *len)
+{
+	int rc = virtq_check(q);
+
+	return rc ? rc : pop(q, token, len);
 }
 
 bool virtq_is_broken(const struct virtq *q)

@@ -122,6 +122,10 @@ int virtq_pop_used(struct virtq *q, uint16_t token, uint32_t *len);
  */
 int virtq_add_wait(struct virtq *q, const struct virtq_buf *out, size_t n_out,
 		   const struct virtq_buf *in, size_t n_in, uint32_t *len);
+/* 0 when the queue is set up and its device has not been caught lying;
+ * EINVALID_PARAM when it is not set up (or torn down), EBROKEN when the
+ * queue or its transport is broken. Every virtq_* entry starts with it. */
+int virtq_check(const struct virtq *q);
 bool virtq_is_broken(const struct virtq *q);
 uint16_t virtq_size(const struct virtq *q);
 /*

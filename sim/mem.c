@@ -68,7 +68,7 @@ void virtio_sim_site(const char *func, const char *file, int line)
 static void poison(void *p, size_t n)
 {
 #ifdef SIM_ASAN
-	ASAN_POISON_MEMORY_REGION(p, n);
+	__asan_poison_memory_region(p, n);
 #else
 	(void)p, (void)n;
 #endif
@@ -77,7 +77,7 @@ static void poison(void *p, size_t n)
 static void unpoison(void *p, size_t n)
 {
 #ifdef SIM_ASAN
-	ASAN_UNPOISON_MEMORY_REGION(p, n);
+	__asan_unpoison_memory_region(p, n);
 #else
 	(void)p, (void)n;
 #endif
@@ -155,9 +155,11 @@ void sim_mem_reset(void)
 {
 	for (size_t i = 0; i < ntouched; i++) {
 		uint32_t pg = touched[i];
+		/* A freed page is poisoned already (release_pages). */
+		if (sim_pages[pg].state != SIM_PG_FREED)
+			poison(sim_dma_host + (size_t)pg * VIRTIO_PAGE_SIZE,
+			       VIRTIO_PAGE_SIZE);
 		sim_pages[pg] = (struct sim_page){0};
-		poison(sim_dma_host + (size_t)pg * VIRTIO_PAGE_SIZE,
-		       VIRTIO_PAGE_SIZE);
 	}
 	for (uint32_t i = 0; i < nlive_shares; i++) {
 		struct obj *o = &objs[live_shares[i]];
@@ -261,12 +263,17 @@ static struct obj *new_obj(enum obj_kind kind, enum virtio_dir dir, long pg,
 	return o;
 }
 
+/* Pages outside live objects are poisoned whole; an object unpoisons its
+ * pages (DMA) or its first len bytes (a bounce buffer), and gives back
+ * just that. */
 static void release_pages(struct obj *o)
 {
 	long pg = page_of_paddr(o->paddr);
 	for (size_t i = 0; i < o->pages; i++)
 		sim_pages[(size_t)pg + i].state = SIM_PG_FREED;
-	poison(page_host((size_t)pg), o->pages * VIRTIO_PAGE_SIZE);
+	poison(page_host((size_t)pg),
+	       o->kind == OBJ_DMA ? o->pages * VIRTIO_PAGE_SIZE
+				  : (o->len + 7u) & ~(size_t)7u);
 	o->live = false;
 	o->freed = sim_cur_site;
 	o->freed.seq = ++seq;

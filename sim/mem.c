@@ -16,7 +16,6 @@
 #include "sim/decide.h"
 #include "sim/internal.h"
 
-#define MAX_OBJS 8192u
 #define POISON_BYTE 0xa5 /* DEVICE_TO_DRIVER bounce memory before the device writes */
 
 enum obj_kind { OBJ_DMA = 1, OBJ_SHARE };
@@ -50,12 +49,14 @@ static size_t max_alloc_pages;
 struct sim_page *sim_pages;
 static uint32_t *touched; /* page indices touched this iteration */
 static size_t ntouched;
-static struct obj objs[MAX_OBJS];
+static struct obj *objs;
+static uint32_t max_objs;  /* 2 per page of the window: see compact_objs */
 static uint32_t nobjs;
 static uint32_t seq;       /* allocation/share sequence numbers */
 static size_t fresh;       /* pages from here on are unused this iteration */
 static size_t reuse;       /* next-fit cursor over freed pages */
-static uint32_t live_shares[MAX_OBJS];
+static uint32_t *live_shares; /* objs index of each live share */
+static uint32_t *remap;       /* compact_objs: old id -> new id, 0: dropped */
 static uint32_t nlive_shares;
 
 void virtio_sim_site(const char *func, const char *file, int line)
@@ -142,7 +143,12 @@ void sim_mem_init(const struct sim_config *cfg)
 		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	sim_pages = calloc(sim_dma_npages, sizeof *sim_pages);
 	touched = calloc(sim_dma_npages, sizeof *touched);
-	if (m == MAP_FAILED || !sim_pages || !touched) {
+	max_objs = (uint32_t)(2 * sim_dma_npages);
+	objs = calloc(max_objs, sizeof *objs);
+	live_shares = calloc(max_objs, sizeof *live_shares);
+	remap = calloc(max_objs + 1u, sizeof *remap);
+	if (m == MAP_FAILED || !sim_pages || !touched || !objs ||
+	    !live_shares || !remap) {
 		fprintf(stderr, "sim: cannot reserve %zu pages of DMA window\n",
 			sim_dma_npages);
 		exit(2);
@@ -232,11 +238,41 @@ static long find_pages(size_t n)
 	return -1;
 }
 
+/*
+ * The table is full: drop the records of freed objects none of whose pages
+ * still names them (every page was reused since), and renumber the rest in
+ * the pages and the live-share list. A record is kept while a report could
+ * still need it; as every object holds a page of the window, at least half
+ * the table (2 records per page) comes free, so an iteration may make any
+ * number of objects.
+ */
+static void compact_objs(void)
+{
+	uint32_t n = 0;
+
+	for (uint32_t i = 0; i < nobjs; i++)
+		remap[i + 1] = objs[i].live;
+	for (size_t i = 0; i < ntouched; i++)
+		if (sim_pages[touched[i]].obj)
+			remap[sim_pages[touched[i]].obj] = 1;
+	for (uint32_t i = 0; i < nobjs; i++) {
+		if (!remap[i + 1])
+			continue;
+		objs[n] = objs[i];
+		remap[i + 1] = ++n;
+	}
+	for (size_t i = 0; i < ntouched; i++)
+		sim_pages[touched[i]].obj = remap[sim_pages[touched[i]].obj];
+	for (uint32_t i = 0; i < nlive_shares; i++)
+		live_shares[i] = remap[live_shares[i] + 1] - 1;
+	nobjs = n;
+}
+
 static struct obj *new_obj(enum obj_kind kind, enum virtio_dir dir, long pg,
 			   size_t n, uint32_t *id)
 {
-	if (nobjs == MAX_OBJS)
-		return NULL;
+	if (nobjs == max_objs)
+		compact_objs(); /* leaves at least half free */
 	struct obj *o = &objs[nobjs++];
 	*id = nobjs;
 	/* Field by field: a compound literal becomes a memset that ASan's

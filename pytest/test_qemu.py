@@ -42,7 +42,7 @@ SCENARIOS = {
 ASYNC_REQS = 24  # blk_conformance.c: non-blocking requests per phase
 RO_SECTORS = 768
 # Tests whose value does not depend on the transport or the device options.
-RW_VALUES = {"rw1": "4", "rw8": "24", "rw_spread": "40", "async": "48",
+RW_VALUES = {"rw1": "4", "rw8": "24", "rw_spread": "40", "async": "48", "index_wrap": "65792",
              "host_read": "12", "flush": "OK", "leaks": "0", "hal_misuse": "0",
              "init": "OK", "params": "ok", "read_bad_len": "EINVALID_PARAM"}
 RO_VALUES = {"ro_write": "EREAD_ONLY", "ro_submit_write": "EREAD_ONLY",
@@ -193,7 +193,7 @@ SIM_SCENARIO = Path(os.environ.get("VFUZZ_BLK_SCENARIO",
 # host_read, ro_data_kept (the sim disk has no host fill), get_id_padding,
 # leaks and hal_misuse (HAL-specific; the sim audits its own).
 COMPARED = {"init", "capacity", "get_id", "read_only", "rw1", "rw8", "rw_sizes",
-            "rw_spread", "async", "flush", "ro_write", "ro_submit_write",
+            "rw_spread", "async", "index_wrap", "flush", "ro_write", "ro_submit_write",
             "read_past_end", "read_straddling_end", "read_bad_len"}
 DIFF_CASES = {"rw": (2048, "vfz-diff-rw", False), "ro": (768, "vfz-diff-ro", True)}
 

@@ -43,7 +43,7 @@ void blk_checks_result(struct blk_checks *c, const char *test,
 int blk_checks_params(struct blk_checks *c, struct virtio_blk *b,
 		      struct blk_expect *e);
 /* The whole plan: capacity, read_only, get_id, reads, writes, async,
- * flush, read-only refusals, bad requests. */
+ * ring index wrap, flush, read-only refusals, bad requests. */
 void blk_checks_run(struct blk_checks *c, struct virtio_blk *b,
 		    const struct blk_expect *e);
 /* The 512 bytes the host (guest=false) or the checks (guest=true) put in

@@ -131,14 +131,18 @@ static int add(int s, const struct chain *ch)
 	return rc;
 }
 
-/* Pop the next used chain, polling a bounded number of times. */
+static bool any_busy(void);
+
+/* Pop the next used chain, polling a bounded number of times (once when
+ * nothing is in flight, as the blk workload's complete_one). */
 static int pop(void)
 {
 	uint16_t tok;
 	uint32_t len;
 	int rc = VIRTIO_ENOT_READY;
+	unsigned budget = any_busy() ? FUZZ_POLL_BUDGET : 1;
 
-	for (unsigned i = 0; i < FUZZ_POLL_BUDGET && rc == VIRTIO_ENOT_READY; i++)
+	for (unsigned i = 0; i < budget && rc == VIRTIO_ENOT_READY; i++)
 		rc = virtq_peek_used(&vq, &tok);
 	if (rc == 0)
 		rc = virtq_pop_used(&vq, tok, &len);

@@ -255,7 +255,7 @@ def test_conformance_plan_passes_on_a_spec_device(run_prog, transport, name):
     cap = 4096 if "--capacity=4096" in opts else 768 if "--capacity=768" in opts else 2048
     want = {"init": "OK", "capacity": str(cap), "read_only": "0", "get_id": "vfz-conf",
             "get_id_padding": "0", "rw1": "4", "rw8": "24", "rw_sizes": str(rw_sizes_expected(cap)),
-            "rw_spread": "40", "async": "48", "index_wrap": "65792", "flush": "OK",
+            "rw_spread": "40", "async": "48", "index_wrap": "131616", "flush": "OK",
             "read_past_end": "EINVALID_PARAM",
             "read_straddling_end": "EINVALID_PARAM", "read_bad_len": "EINVALID_PARAM",
             "findings": "0"}

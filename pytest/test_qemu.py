@@ -42,7 +42,7 @@ SCENARIOS = {
 ASYNC_REQS = 24  # blk_conformance.c: non-blocking requests per phase
 RO_SECTORS = 768
 # Tests whose value does not depend on the transport or the device options.
-RW_VALUES = {"rw1": "4", "rw8": "24", "rw_spread": "40", "async": "48", "index_wrap": "65792",
+RW_VALUES = {"rw1": "4", "rw8": "24", "rw_spread": "40", "async": "48", "index_wrap": "131616",
              "host_read": "12", "flush": "OK", "leaks": "0", "hal_misuse": "0",
              "init": "OK", "params": "ok", "read_bad_len": "EINVALID_PARAM"}
 RO_VALUES = {"ro_write": "EREAD_ONLY", "ro_submit_write": "EREAD_ONLY",

@@ -310,75 +310,26 @@ static void async(struct blk_checks *c, struct virtio_blk *b, uint64_t cap)
 }
 
 /* Past the 16-bit ring indexes (2.7.6, 2.7.8: avail and used idx wrap at
- * 65536, and so does the event idx arithmetic): one-sector reads, a few in
- * flight, each checked, until both indexes have gone round once more. */
-#define WRAP_REQS (65536u + 256u)
-#define WRAP_FLIGHT 4u
+ * 65536, and so does the event idx arithmetic): the async read phase again
+ * and again over what async() wrote, every sector checked, until both
+ * indexes have gone round once more. */
+#define WRAP_ROUNDS ((65536u + 256u + ASYNC_REQS - 1) / ASYNC_REQS)
 
-static int wrap_reads(struct blk_checks *c, struct virtio_blk *b, uint64_t s,
-		      uint32_t *good)
+static void index_wrap(struct blk_checks *c, struct virtio_blk *b,
+		       uint64_t cap)
 {
-	uint8_t owner[VIRTQ_MAX_SIZE]; /* token -> slot */
-	bool busy[WRAP_FLIGHT] = { false };
-	uint32_t sent = 0, done = 0;
-	unsigned flight = 0, k;
-	uint16_t tok;
-	int rc;
+	uint64_t base = (cap / 4) & ~7ull; /* async()'s */
+	size_t verified = 0;
+	unsigned max_flight = 0;
+	int rc = 0;
 
-	while (done < WRAP_REQS) {
-		while (sent < WRAP_REQS && flight < WRAP_FLIGHT) {
-			for (k = 0; busy[k]; k++)
-				;
-			memset(abuf[k], 0, SECTOR);
-			rc = virtio_blk_submit_read(b, &areq[k], s, abuf[k],
-						    SECTOR, &tok);
-			if (rc == VIRTIO_EQUEUE_FULL && flight)
-				break;
-			if (rc)
-				return rc;
-			if (tok >= VIRTQ_MAX_SIZE)
-				return VIRTIO_EWRONG_TOKEN;
-			owner[tok] = (uint8_t)k;
-			busy[k] = true;
-			flight++;
-			sent++;
-		}
-		for (uint32_t polls = 0;; polls++) {
-			rc = virtio_blk_peek(b, &tok);
-			if (rc != VIRTIO_ENOT_READY || polls >= c->poll_budget)
-				break;
-		}
-		if (rc)
-			return rc == VIRTIO_ENOT_READY ? VIRTIO_ETIMEOUT : rc;
-		if (tok >= VIRTQ_MAX_SIZE)
-			return VIRTIO_EWRONG_TOKEN;
-		k = owner[tok];
-		rc = virtio_blk_complete(b, tok, &areq[k]);
-		if (rc)
-			return rc;
-		busy[k] = false;
-		flight--;
-		done++;
-		*good += mismatches(abuf[k], s, 1, true) == 0;
-	}
-	return 0;
-}
-
-static void index_wrap(struct blk_checks *c, struct virtio_blk *b)
-{
-	uint32_t good = 0;
-	int rc;
-
-	fill(wbuf, 1, 1, true);
-	rc = virtio_blk_write(b, 1, wbuf, SECTOR);
-	if (!rc) {
-		wrote(c, 1, 1);
-		rc = wrap_reads(c, b, 1, &good);
-	}
+	for (unsigned i = 0; i < WRAP_ROUNDS && !rc; i++)
+		rc = async_phase(c, b, base, false, &verified, &max_flight);
 	if (rc)
 		blk_checks_result(c, "index_wrap", err_name(rc), 0);
 	else
-		result_u(c, "index_wrap", good, good == WRAP_REQS);
+		result_u(c, "index_wrap", verified,
+			 verified == WRAP_ROUNDS * ASYNC_REQS * ASYNC_SECTORS);
 }
 
 static void writes(struct blk_checks *c, struct virtio_blk *b, uint64_t cap)
@@ -457,7 +408,7 @@ void blk_checks_run(struct blk_checks *c, struct virtio_blk *b,
 	} else {
 		writes(c, b, b->capacity);
 		async(c, b, b->capacity);
-		index_wrap(c, b);
+		index_wrap(c, b, b->capacity);
 		rc = virtio_blk_flush(b);
 		blk_checks_result(c, "flush", err_name(rc), rc == 0);
 	}

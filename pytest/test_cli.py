@@ -3,8 +3,10 @@
 target inference, report parsing and deduplication keys, and one short
 end-to-end fuzz run of the `empty` target."""
 
+import hashlib
 import json
 import os
+from pathlib import Path
 
 import pytest
 
@@ -158,6 +160,45 @@ def test_dedup_key_ignores_addresses_and_pids_but_not_the_site():
     assert vfuzz.finding_key(SIM_REPORT, b"a")[1] == vfuzz.finding_key(other_run, b"b")[1]
     other_site = SIM_REPORT.replace("#7 virtq_create", "#7 blk_setup")
     assert vfuzz.finding_key(SIM_REPORT, b"a")[1] != vfuzz.finding_key(other_site, b"a")[1]
+
+
+def test_fuzz_corpus_replay_turns_replay_build_findings_into_artifacts(tmp_path, monkeypatch):
+    """After fuzzing, the run's corpus is replayed with the replay build (the
+    sim ASan-instrumented too); inputs it finds something in become crash
+    artifacts, copied, never overwriting one that is there."""
+    corpus, artifacts = tmp_path / "corpus", tmp_path / "artifacts"
+    corpus.mkdir()
+    artifacts.mkdir()
+    for name, data in (("a", b"fine"), ("b", b"BAD one"), ("c", b"fine too"), ("d", b"BAD two")):
+        (corpus / name).write_bytes(data)
+    calls = []
+
+    def fake_replay(target, path, trace=False, quiet=False, timeout=None):
+        calls.append((target, Path(path).name, quiet))
+        bad = any(p.read_bytes().startswith(b"BAD") for p in
+                  (Path(path).iterdir() if Path(path).is_dir() else [Path(path)]))
+        return (1 if bad else 0), ("==vfuzz== FINDING hang: x\n" if bad else "")
+
+    monkeypatch.setattr(vfuzz, "_replay", fake_replay)
+    kept = artifacts / f"crash-{hashlib.sha1(b'BAD two').hexdigest()}"
+    kept.write_bytes(b"BAD two")
+    before = kept.stat().st_mtime_ns
+    found = vfuzz.replay_corpus("blk_mmio", corpus, artifacts, jobs=2)
+    assert calls[0] == ("blk_mmio", "corpus", True), f"first a quiet replay of the whole dir: {calls}"
+    assert sorted(Path(f).read_bytes() for f in found) == [b"BAD one", b"BAD two"], found
+    assert all(Path(f).parent == artifacts and Path(f).name.startswith("crash-") for f in found)
+    assert kept.stat().st_mtime_ns == before, "an existing artifact was rewritten"
+    assert sorted(p.name for p in corpus.iterdir()) == ["a", "b", "c", "d"], "the corpus changed"
+
+
+def test_fuzz_corpus_replay_is_one_process_when_clean(tmp_path, monkeypatch):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a").write_bytes(b"fine")
+    calls = []
+    monkeypatch.setattr(vfuzz, "_replay", lambda t, p, **kw: calls.append(p) or (0, ""))
+    assert vfuzz.replay_corpus("blk_mmio", corpus, tmp_path, jobs=1) == []
+    assert calls == [corpus]
 
 
 def test_dedup_key_falls_back_to_the_input_hash_without_frames():

@@ -38,6 +38,7 @@ int fuzz_blk_mmio_setup_rings(const struct fuzz_case *c,
 	cfg.no_indirect = !indirect;
 	cfg.no_event_idx = !event_idx;
 	sim_reset(c->decisions, c->ndecisions);
+	sim_set_refetch(c->flags & FUZZ_F_REFETCH);
 	if (sim_blk_create(&blk_dev, &cfg) != 0 ||
 	    sim_mmio_attach(&mmio_dev, FUZZ_MMIO_BASE, version, &blk_dev.dev) != 0)
 		return VIRTIO_EINVALID_PARAM; /* a harness bug, not the driver's */

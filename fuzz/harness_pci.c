@@ -23,6 +23,7 @@ int fuzz_blk_pci_setup(const struct fuzz_case *c, const struct virtio_hal *hal,
 	int rc;
 
 	sim_reset(c->decisions, c->ndecisions);
+	sim_set_refetch(c->flags & FUZZ_F_REFETCH);
 	if (sim_blk_create(&blk_dev, &fuzz_blk_config) != 0 ||
 	    sim_pci_init(&host, firmware_bars) != 0 ||
 	    sim_pci_attach(&host, FUZZ_PCI_DEVNO, 0, &blk_dev.dev) != 0)

@@ -97,6 +97,7 @@ def blk_ring_wrap():
 # ---- the split-queue workload (fuzz_virtq_workload) ----------------------------
 
 VQ_LEGACY, VQ_NO_INDIRECT, VQ_NO_EVENT_IDX = 1, 2, 4
+REFETCH = 0x80  # FUZZ_F_REFETCH: the sim's refetch mode (double fetches)
 T_IN, T_OUT, T_FLUSH, T_GET_ID, T_UNSUPP = range(5)  # the workload's type index
 
 
@@ -187,6 +188,7 @@ SEEDS = {
         "v1-small-and-big-transfers-first-and-last-sectors": case(1, blk_small_and_big()),
         "v2-in-flight-requests-completed-at-teardown": case(0, blk_left_for_teardown()),
         "v2-config-generation-changes-during-init": case(0, b"", CONFIG_GEN_CHANGES),
+        "v2-refetch-mode-four-in-flight": case(REFETCH, blk_four_in_flight()),
     },
     "mmio_probe": {
         "v2-spec-device-init": case(0),
@@ -215,6 +217,7 @@ SEEDS = {
         "four-in-flight-used-out-of-order":
             case(0, virtq_four_adds_one_kick(), VIRTQ_OUT_OF_ORDER),
         "kick-batches-no-event-idx-used-flags": case(VQ_NO_EVENT_IDX, virtq_kick_batches()),
+        "refetch-mode-default-indirect-and-event-idx": case(REFETCH),
     },
     "pci_probe": {
         "pci-driver-assigned-bars-spec-device": case(0),
@@ -231,6 +234,7 @@ SEEDS = {
         "pci-firmware-bars-in-flight-requests-completed-at-teardown":
             case(1, blk_left_for_teardown()),
         "pci-notify-multiplier-0-full-workload": case(0, b"", PCI_NOTIFY_MULT_0),
+        "pci-refetch-mode-ring-wrap-24-requests": case(REFETCH, blk_ring_wrap()),
     },
 }
 

@@ -66,6 +66,8 @@ QUIET = [
     "ok-share-roundtrip",
     "ok-share-adjacent",
     "ok-many-objects",
+    "ok-refetch-only-on-a-second-read",
+    "ok-refetch-off",
     "ok-device-access",
     "ok-mmio",
     "ok-bounded-poll",
@@ -104,6 +106,14 @@ def test_share_past_the_buffer_is_an_asan_report(run_prog):
     cls, facts, frame = ASAN_BACKED["share-past-buffer"]
     r = run_prog("sim_misuse", "share-past-buffer")
     check_asan_report(r, cls, facts, frame)
+
+
+def test_double_fetch_is_caught_in_refetch_mode(run_prog):
+    """A driver that validates a device length and reads it again to use it
+    gets the changed value (the trace says so) and ASan catches the use."""
+    r = run_prog("sim_misuse", "double-fetch-used-len", env={"VFUZZ_TRACE": "1"})
+    check_asan_report(r, "asan-heap-buffer-overflow", ["WRITE of size 4096"], "run")
+    assert "ring refetch paddr=0x80000008 w4 0x8 -> 0x1000" in r.stderr, r.stderr
 
 
 def check_asan_report(r, cls, facts, frame):

@@ -260,7 +260,10 @@ uint64_t virtio_sim_ring_load(const volatile void *addr, unsigned width)
 		return 0;
 	if (sim_unchecked || (dir & VIRTIO_DIR_DEVICE_TO_DRIVER))
 		driver_polls();
-	return raw_load(addr, width);
+	uint64_t v = raw_load(addr, width);
+	if (sim_refetch_on && (dir & VIRTIO_DIR_DEVICE_TO_DRIVER))
+		v = sim_refetch_load((volatile void *)addr, width, v);
+	return v;
 }
 
 void virtio_sim_ring_store(volatile void *addr, unsigned width, uint64_t val)

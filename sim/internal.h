@@ -89,6 +89,15 @@ void sim_access_reset(void);
 void sim_report_reset(void);
 void sim_report_init(bool record);
 
+/* Double fetches (refetch.c): the mode, set per iteration; a driver read of
+ * device-writable window memory (the value it would see; returns the one it
+ * sees); a device write of [off, off + len) of the window. */
+extern bool sim_refetch_on;
+void sim_refetch_init(void);
+void sim_refetch_reset(void);
+uint64_t sim_refetch_load(volatile void *addr, unsigned width, uint64_t v);
+void sim_refetch_device_wrote(size_t off, size_t len);
+
 /* mmio_phys_to_virt of the sim HALs (access.c). */
 volatile void *sim_mmio_phys_to_virt(virtio_paddr_t pa, size_t size);
 

@@ -582,6 +582,8 @@ int sim_dma_write(virtio_paddr_t pa, const void *src, size_t len)
 	window_copy(page_host((size_t)page_of_paddr(pa)) +
 			    (pa & (VIRTIO_PAGE_SIZE - 1)),
 		    src, len);
+	if (sim_refetch_on) /* what the driver reads next is new */
+		sim_refetch_device_wrote((size_t)(pa - sim_dma_base), len);
 	return 0;
 }
 

@@ -25,6 +25,7 @@ void sim_init(const struct sim_config *cfg)
 	sim_trace_init();
 	sim_report_init(cfg->record);
 	sim_mem_init(cfg);
+	sim_refetch_init();
 	sim_access_init();
 }
 
@@ -33,6 +34,7 @@ void sim_reset(const uint8_t *input, size_t len)
 	if (!initialised)
 		sim_init(NULL);
 	sim_mem_reset();
+	sim_refetch_reset();
 	sim_access_reset();
 	sim_report_reset();
 	sim_decide_reset(input, len);

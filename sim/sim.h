@@ -140,6 +140,18 @@ void sim_trace_enable(bool on);
 /* Print the kept tail to stderr (reports do this themselves). */
 void sim_trace_dump_tail(void);
 
+/* ---- double fetches ---------------------------------------------------------- */
+
+/*
+ * Refetch mode, for this iteration (sim_reset turns it off): when the driver
+ * reads device-writable DMA memory through the ring accessors that it has
+ * already read since the device last wrote it, the decision point
+ * "ring.refetch" lets the device have changed it in between (sim/refetch.c).
+ * A driver that reads each device value once never meets it but when it
+ * polls (re-reading an index the device has not moved yet).
+ */
+void sim_set_refetch(bool on);
+
 /* ---- decisions: see sim/decide.h -------------------------------------------- */
 
 #endif

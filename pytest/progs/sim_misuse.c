@@ -211,6 +211,47 @@ static int run(const char *s)
 		virtio_unshare(hal, keep, buf + 4096, 64,
 			       VIRTIO_DIR_DRIVER_TO_DEVICE);
 		virtio_dma_dealloc(hal, pa, va, 1);
+	/* ---- double fetches (refetch mode) ---- */
+	} else if (!strcmp(s, "double-fetch-used-len")) {
+		/* a driver that checks a device length, then reads it again
+		 * to use it: the device changes it in between */
+		uint8_t *small = malloc(16);
+		va = alloc(1, VIRTIO_DIR_BOTH, &pa);
+		sim_set_refetch(true);
+		sim_decide_script("ring.refetch@1=4096");
+		sim_dma_write(pa + 8, "\x08\0\0\0", 4);
+		if (virtio_load_le32((uint8_t *)va + 8) > 16)
+			return printf("first read not 8\n"), 1;
+		__asm__("" : "+r"(small));
+		memset(small, 0, virtio_load_le32((uint8_t *)va + 8)); /* ASan */
+		__asm__ volatile("" : : "r"(small) : "memory"); /* keep it */
+		free(small);
+		virtio_dma_dealloc(hal, pa, va, 1);
+	} else if (!strcmp(s, "ok-refetch-only-on-a-second-read")) {
+		/* a device write between two reads: both are first reads;
+		 * only a third read, with no write before it, may change */
+		uint32_t got[3];
+		va = alloc(1, VIRTIO_DIR_BOTH, &pa);
+		sim_set_refetch(true);
+		sim_decide_script("ring.refetch@1=7");
+		sim_dma_write(pa, "\x08\0", 2);
+		got[0] = virtio_load_le16(va);
+		sim_dma_write(pa, "\x09\0", 2);
+		got[1] = virtio_load_le16(va);
+		got[2] = virtio_load_le16(va);
+		if (got[0] != 8 || got[1] != 9 || got[2] != 7 ||
+		    virtio_load_le16(va) != 7)
+			return printf("reads gave %u %u %u\n", got[0], got[1],
+				      got[2]), 1;
+		virtio_dma_dealloc(hal, pa, va, 1);
+	} else if (!strcmp(s, "ok-refetch-off")) {
+		/* the mode is off by default: a re-read is never a decision */
+		va = alloc(1, VIRTIO_DIR_BOTH, &pa);
+		sim_decide_script("ring.refetch@1=7");
+		sim_dma_write(pa, "\x08\0", 2);
+		if (virtio_load_le16(va) != 8 || virtio_load_le16(va) != 8)
+			return printf("a re-read changed with refetch off\n"), 1;
+		virtio_dma_dealloc(hal, pa, va, 1);
 	/* ---- teardown ---- */
 	} else if (!strcmp(s, "dma-leak")) {
 		alloc(1, VIRTIO_DIR_BOTH, &pa);

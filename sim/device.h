@@ -58,6 +58,11 @@ void sim_poller_add(void (*poll)(void *ctx), void *ctx);
  * hang counter. */
 void sim_progress(void);
 
+/* How many times, this iteration, refetch mode (sim/refetch.c) rewrote
+ * device-writable memory behind the device model's back: when it moves, the
+ * queue engine re-reads its used idx. */
+uint32_t sim_refetch_rewrites(void);
+
 /* Driver polls (ring loads, register reads) with no device progress and no
  * driver register write in between before SIM_HANG is reported. */
 #define SIM_HANG_BUDGET 200000u

@@ -24,6 +24,7 @@ static uint8_t *fetched;  /* one bit per byte of the DMA window */
 static uint32_t *dirty;   /* pages with a bit set this iteration */
 static uint8_t *is_dirty; /* per page: listed in dirty[] */
 static size_t ndirty;
+static uint32_t rewrites; /* deviations this iteration */
 
 void sim_refetch_init(void)
 {
@@ -44,7 +45,13 @@ void sim_refetch_reset(void)
 		is_dirty[dirty[i]] = 0;
 	}
 	ndirty = 0;
+	rewrites = 0;
 	sim_refetch_on = false;
+}
+
+uint32_t sim_refetch_rewrites(void)
+{
+	return rewrites;
 }
 
 void sim_set_refetch(bool on)
@@ -84,6 +91,7 @@ uint64_t sim_refetch_load(volatile void *addr, unsigned width, uint64_t v)
 	if (now == v)
 		return v;
 	/* The device rewrote the field since the driver's last read. */
+	rewrites++;
 	for (unsigned i = 0; i < width; i++)
 		((volatile uint8_t *)addr)[i] = (uint8_t)(now >> (8 * i));
 	sim_trace("ring refetch paddr=0x%llx w%llu 0x%llx -> 0x%llx",

@@ -56,6 +56,7 @@ void sim_vq_clear(struct sim_vq *q)
 	q->pend_head = 0;
 	q->npending = 0;
 	q->ncredits = 0;
+	q->rewrites_seen = sim_refetch_rewrites();
 }
 
 void sim_vq_start(struct sim_vq *q, bool event_idx, bool indirect)
@@ -69,6 +70,7 @@ void sim_vq_start(struct sim_vq *q, bool event_idx, bool indirect)
 	q->pend_head = 0;
 	q->npending = 0;
 	q->ncredits = 0;
+	q->rewrites_seen = sim_refetch_rewrites();
 }
 
 static void pending_push(struct sim_vq *q, uint16_t head)
@@ -119,6 +121,35 @@ static void returned(struct sim_vq *q, uint32_t id)
 		q->credit[q->ncredits++] = (uint16_t)id;
 }
 
+/*
+ * Refetch mode may have moved the used idx behind the engine's back (a
+ * lie). Entries it published count as the engine's own: each returns the
+ * head it names, as with a "vq.used_idx" jump, so the driver that trusted
+ * them is not blamed when it takes those buffers back.
+ */
+static int sync_used_idx(struct sim_vq *q)
+{
+	uint16_t now, step;
+
+	if (q->rewrites_seen == sim_refetch_rewrites())
+		return 0;
+	q->rewrites_seen = sim_refetch_rewrites();
+	if (read16(q->used + 2, &now))
+		return -1;
+	step = (uint16_t)(now - q->used_idx);
+	if (step == 0 || step > q->size)
+		return 0; /* backwards or past size: the driver refuses it */
+	for (uint16_t k = 0; k < step; k++) {
+		uint8_t id[4];
+		if (sim_dma_read(q->used + 4 + 8u * ((q->used_idx + k) % q->size),
+				 id, 4))
+			return -1;
+		returned(q, le32(id));
+	}
+	q->used_idx = now;
+	return 0;
+}
+
 int sim_vq_fetch(struct sim_vq *q)
 {
 	uint16_t avail_idx, n;
@@ -126,6 +157,8 @@ int sim_vq_fetch(struct sim_vq *q)
 
 	if (!q->ready || q->broken)
 		return 0;
+	if (sync_used_idx(q))
+		goto broken;
 	if (read16(q->avail + 2, &avail_idx))
 		goto broken;
 	n = (uint16_t)(avail_idx - q->last_avail);
@@ -184,6 +217,10 @@ bool sim_vq_pick(struct sim_vq *q, uint16_t *head)
 {
 	uint32_t i = 0;
 
+	if (sync_used_idx(q)) {
+		q->broken = true;
+		return false;
+	}
 	if (!q->npending)
 		return false;
 	if (q->npending > 1)

@@ -61,6 +61,7 @@ struct sim_vq {
 	 * given it back and must not touch its buffers. */
 	uint16_t ncredits;
 	uint16_t credit[SIM_VQ_CREDITS_MAX];
+	uint32_t rewrites_seen;  /* sim_refetch_rewrites() when last synced */
 };
 
 /* Forget everything but `index` (device reset, or queue disabled). */

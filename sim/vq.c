@@ -162,8 +162,10 @@ int sim_vq_fetch(struct sim_vq *q)
 	if (read16(q->avail + 2, &avail_idx))
 		goto broken;
 	n = (uint16_t)(avail_idx - q->last_avail);
-	/* 2.7.6: the driver cannot have more than size entries available. */
-	if (n > q->size) {
+	/* 2.7.6: the driver cannot have more than size entries available,
+	 * plus one per head a lying used entry gave back before the device
+	 * fetched it (the driver may make it available again meanwhile). */
+	if (n > q->size + q->ncredits) {
 		sim_report(SIM_AVAIL_JUMP, NULL, NULL,
 			   "driver moves avail idx past the queue size "
 			   "[queue=%u] [avail_idx=%u] [last_seen=%u] [size=%u]",

@@ -121,11 +121,25 @@ static void returned(struct sim_vq *q, uint32_t id)
 		q->credit[q->ncredits++] = (uint16_t)id;
 }
 
+/* The n used entries from used idx `from` are published: each returns the
+ * head it names, whatever the engine wrote there (or did not). */
+static int return_published(struct sim_vq *q, uint16_t from, uint32_t n)
+{
+	for (uint32_t k = 0; k < n; k++) {
+		uint8_t id[4];
+		if (sim_dma_read(q->used + 4 + 8u * ((uint16_t)(from + k) % q->size),
+				 id, 4))
+			return -1;
+		returned(q, le32(id));
+	}
+	return 0;
+}
+
 /*
  * Refetch mode may have moved the used idx behind the engine's back (a
- * lie). Entries it published count as the engine's own: each returns the
- * head it names, as with a "vq.used_idx" jump, so the driver that trusted
- * them is not blamed when it takes those buffers back.
+ * lie). Entries it published count as the engine's own, as with a
+ * "vq.used_idx" jump, so the driver that trusted them is not blamed when it
+ * takes those buffers back.
  */
 static int sync_used_idx(struct sim_vq *q)
 {
@@ -139,13 +153,8 @@ static int sync_used_idx(struct sim_vq *q)
 	step = (uint16_t)(now - q->used_idx);
 	if (step == 0 || step > q->size)
 		return 0; /* backwards or past size: the driver refuses it */
-	for (uint16_t k = 0; k < step; k++) {
-		uint8_t id[4];
-		if (sim_dma_read(q->used + 4 + 8u * ((q->used_idx + k) % q->size),
-				 id, 4))
-			return -1;
-		returned(q, le32(id));
-	}
+	if (return_published(q, q->used_idx, step))
+		return -1;
 	q->used_idx = now;
 	return 0;
 }
@@ -432,14 +441,10 @@ int sim_vq_push(struct sim_vq *q, uint16_t head, uint32_t len)
 		goto broken;
 	if (step != 0 && id != head)
 		returned(q, id);
-	/* A jump publishes stale entries too: each returns the head it names. */
-	for (uint32_t k = 1; k < step && k <= q->size; k++) {
-		uint8_t st[4];
-		if (sim_dma_read(q->used + 4 + 8u * ((q->used_idx + k) % q->size),
-				 st, 4))
-			goto broken;
-		returned(q, le32(st));
-	}
+	/* A jump publishes stale entries too. */
+	if (step > 1 && return_published(q, (uint16_t)(q->used_idx + 1),
+					 step - 1u < q->size ? step - 1u : q->size))
+		goto broken;
 	q->used_idx = (uint16_t)(q->used_idx + step);
 	put_le16(b, q->used_idx);
 	if (sim_dma_write(q->used + 2, b, 2))

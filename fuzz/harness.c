@@ -16,23 +16,6 @@
 /* VFUZZ_HARNESS_LOG, read once: print one summary line per workload. */
 static bool log_on;
 
-uint8_t fuzz_u8(struct fuzz_in *in)
-{
-	return in->pos < in->len ? in->p[in->pos++] : 0;
-}
-
-uint16_t fuzz_u16(struct fuzz_in *in)
-{
-	uint16_t lo = fuzz_u8(in);
-	return (uint16_t)(lo | (uint16_t)fuzz_u8(in) << 8);
-}
-
-uint32_t fuzz_u32(struct fuzz_in *in)
-{
-	uint32_t lo = fuzz_u16(in);
-	return lo | (uint32_t)fuzz_u16(in) << 16;
-}
-
 void fuzz_split(const uint8_t *data, size_t size, struct fuzz_case *c)
 {
 	struct fuzz_in in = {data, size, 0};

@@ -100,7 +100,7 @@ unsigned fuzz_blk_workload(struct virtio_transport *t, struct fuzz_in *work)
 		return 0;
 	}
 	uint8_t id[VIRTIO_BLK_ID_BYTES];
-	while (fuzz_more(work)) {
+	while (fuzz_more(work) && ops < FUZZ_BLK_MAX_OPS) {
 		uint8_t op = fuzz_u8(work) % 8;
 		uint64_t sector = 0;
 		size_t len = 0;

@@ -91,3 +91,17 @@ def test_replay_trace_is_deterministic(run_prog, target, path):
         f"two --trace replays of {path.relative_to(ROOT)} should print identical output; "
         f"first difference at line "
         f"{next(i for i, (a, b) in enumerate(zip(first.splitlines() + [''], second.splitlines() + [''])) if a != b) + 1}")
+
+
+@pytest.mark.parametrize("target", [t for t in ("blk_mmio", "blk_pci") if t in TARGETS])
+@pytest.mark.parametrize("asked,runs", [(31, 31), (32, 32), (40, 32), (255, 32)])
+def test_blk_workload_runs_at_most_32_operations(run_prog, tmp_path, target, asked, runs):
+    # fuzz/harness.h FUZZ_BLK_MAX_OPS: operations past the 32nd are ignored,
+    # as after a stop; the ones before run as usual (flushes here).
+    path = tmp_path / "flushes"
+    path.write_bytes(bytes([0, asked]) + bytes([2]) * asked)
+    proc = replay(run_prog, target, path, env={"VFUZZ_HARNESS_LOG": "1"})
+    lines = HARNESS_LINE.findall(proc.stderr)
+    assert lines == [(target, "OK", str(runs), "0", "1")], (
+        f"{asked} flushes through {target} should run {runs} of them and complete; "
+        f"got {lines}:\n{proc.stderr[-2000:]}")

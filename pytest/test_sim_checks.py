@@ -57,6 +57,8 @@ ASAN_BACKED = {
     "dma-use-after-free-raw": FATAL["dma-use-after-free-raw"],
     "shared-buffer-touched": FATAL["shared-buffer-touched"],
     "share-past-buffer": ("asan-heap-buffer-overflow", ["READ of size 200"], "sim_share"),
+    "share-device-to-driver-past-buffer": ("asan-heap-buffer-overflow", ["WRITE of size 200"], "sim_share"),
+    "unshare-after-free": ("asan-heap-use-after-free", ["WRITE of size 64"], "sim_unshare"),
 }
 
 QUIET = [
@@ -102,9 +104,11 @@ def test_fatal_check_fires_and_ends_the_run(run_prog, scenario):
     check_report(r.stderr, cls, facts, site)
 
 
-def test_share_past_the_buffer_is_an_asan_report(run_prog):
-    cls, facts, frame = ASAN_BACKED["share-past-buffer"]
-    r = run_prog("sim_misuse", "share-past-buffer")
+@pytest.mark.parametrize("scenario", ["share-past-buffer", "share-device-to-driver-past-buffer",
+                                      "unshare-after-free"])
+def test_driver_buffer_the_driver_does_not_hold_is_an_asan_report(run_prog, scenario):
+    cls, facts, frame = ASAN_BACKED[scenario]
+    r = run_prog("sim_misuse", scenario)
     check_asan_report(r, cls, facts, frame)
 
 

@@ -88,7 +88,7 @@ static void unpoison(void *p, size_t n)
  * Copies and fills that stay between the DMA window and the sim's own
  * buffers: the shadow has already checked the window side, so they skip
  * ASan's range checks (the fuzz path's largest sanitizer cost). Copies that
- * read or write the driver's buffers keep memcpy and its checks.
+ * read or write the driver's buffers check its side first (check_driver).
  */
 #if defined(__clang__)
 #define SIM_UNCHECKED __attribute__((no_sanitize("address"), no_builtin("memcpy", "memset")))
@@ -119,18 +119,58 @@ SIM_UNCHECKED static void window_fill(void *dst, uint8_t byte, size_t n)
 		*d++ = byte;
 }
 
-/* Poison only whole 8-byte granules inside a driver buffer: ASan cannot
- * poison part of a granule without also hiding its neighbours. */
-static void granules(void *p, size_t n, bool on)
+#ifdef SIM_ASAN
+/* ASan's shadow byte for memory poisoned through its API ("Poisoned by
+ * user: f7" in every report's legend). */
+#define SHADOW_USER 0xf7
+static size_t shadow_scale, shadow_offset; /* __asan_get_shadow_mapping */
+#endif
+
+/*
+ * A shared driver buffer's whole granules (ASan cannot poison part of one
+ * without hiding its neighbours): poisoned at share, after check_driver
+ * has found all of it the driver's; given back at unshare only if they are
+ * still the sim's poison. A buffer the driver freed or let go out of scope
+ * while shared carries ASan's own marking instead, which stays, and the
+ * check before the copy back reports it. Freeing or leaving a scope marks
+ * a whole object, so the first granule tells. Unchecked: ASan-instrumented
+ * code (the replay build's sim) cannot read the shadow itself.
+ */
+SIM_UNCHECKED static void granules(void *p, size_t n, bool on)
 {
 	uintptr_t b = ((uintptr_t)p + 7u) & ~(uintptr_t)7u;
 	uintptr_t e = ((uintptr_t)p + n) & ~(uintptr_t)7u;
 	if (e <= b)
 		return;
+#ifdef SIM_ASAN
+	if (!on && *(volatile uint8_t *)((b >> shadow_scale) + shadow_offset) !=
+			   SHADOW_USER)
+		return;
+#endif
 	if (on)
 		poison((void *)b, e - b);
 	else
 		unpoison((void *)b, e - b);
+}
+
+/*
+ * Before the sim touches a driver buffer (share, unshare): all of it must
+ * be the driver's, or ASan reports as its memcpy would (a share longer than
+ * the object, a buffer freed or out of scope while shared). write: the
+ * direction lets the device write it back.
+ */
+__attribute__((noinline)) static void check_driver(const void *p, size_t n,
+						   bool write)
+{
+#ifdef SIM_ASAN
+	void *bad = __asan_region_is_poisoned((void *)(uintptr_t)p, n);
+	if (bad)
+		__asan_report_error(__builtin_return_address(0),
+				    __builtin_frame_address(0),
+				    __builtin_frame_address(0), bad, write, n);
+#else
+	(void)p, (void)n, (void)write;
+#endif
 }
 
 void sim_mem_init(const struct sim_config *cfg)
@@ -154,6 +194,9 @@ void sim_mem_init(const struct sim_config *cfg)
 		exit(2);
 	}
 	sim_dma_host = m;
+#ifdef SIM_ASAN
+	__asan_get_shadow_mapping(&shadow_scale, &shadow_offset);
+#endif
 	poison(sim_dma_host, bytes); /* free memory is never the driver's */
 }
 
@@ -299,17 +342,16 @@ static struct obj *new_obj(enum obj_kind kind, enum virtio_dir dir, long pg,
 	return o;
 }
 
-/* Pages outside live objects are poisoned whole; an object unpoisons its
- * pages (DMA) or its first len bytes (a bounce buffer), and gives back
- * just that. */
+/* Pages outside live DMA objects are poisoned whole, bounce pages
+ * included (only the sim reads and writes them); a DMA object unpoisons
+ * its pages and gives them back here. */
 static void release_pages(struct obj *o)
 {
 	long pg = page_of_paddr(o->paddr);
 	for (size_t i = 0; i < o->pages; i++)
 		sim_pages[(size_t)pg + i].state = SIM_PG_FREED;
-	poison(page_host((size_t)pg),
-	       o->kind == OBJ_DMA ? o->pages * VIRTIO_PAGE_SIZE
-				  : (o->len + 7u) & ~(size_t)7u);
+	if (o->kind == OBJ_DMA) /* bounce pages were never unpoisoned */
+		poison(page_host((size_t)pg), o->pages * VIRTIO_PAGE_SIZE);
 	o->live = false;
 	o->freed = sim_cur_site;
 	o->freed.seq = ++seq;
@@ -438,10 +480,13 @@ static int sim_share(void *ctx, void *buf, size_t len, enum virtio_dir dir,
 	}
 	o->vaddr = buf;
 	o->len = len;
+	/* The bounce side is the sim's: bounce pages stay poisoned (a driver
+	 * pointer that strays into one, say a stale pointer to a reused DMA
+	 * page, is caught) and the copies skip ASan's checks. */
 	uint8_t *bounce = page_host((size_t)pg);
-	unpoison(bounce, len);
+	check_driver(buf, len, !(dir & VIRTIO_DIR_DRIVER_TO_DEVICE));
 	if (dir & VIRTIO_DIR_DRIVER_TO_DEVICE)
-		memcpy(bounce, buf, len);
+		window_copy(bounce, buf, len);
 	else
 		window_fill(bounce, POISON_BYTE, len);
 	granules(buf, len, true);
@@ -499,10 +544,12 @@ static void sim_unshare(void *ctx, virtio_paddr_t paddr, void *buf, size_t len,
 	/* Recorded mistakes still end the share as it was made, never
 	 * writing into memory the driver did not share. */
 	granules(o->vaddr, o->len, false);
-	if (o->dir & VIRTIO_DIR_DEVICE_TO_DRIVER)
-		memcpy(o->vaddr, page_host((size_t)page_of_paddr(o->paddr)),
-		       o->len);
-	forget_share(o);
+	forget_share(o); /* from here a report on the buffer is not a touch */
+	if (o->dir & VIRTIO_DIR_DEVICE_TO_DRIVER) {
+		check_driver(o->vaddr, o->len, true);
+		window_copy(o->vaddr,
+			    page_host((size_t)page_of_paddr(o->paddr)), o->len);
+	}
 	release_pages(o);
 }
 

@@ -136,6 +136,23 @@ static int run(const char *s)
 		pa = share(small, 200, VIRTIO_DIR_DRIVER_TO_DEVICE);
 		virtio_unshare(hal, pa, small, 200, VIRTIO_DIR_DRIVER_TO_DEVICE);
 		free(small);
+	} else if (!strcmp(s, "share-device-to-driver-past-buffer")) {
+		/* the device may write all 200 bytes back into a 100-byte
+		 * object: reported at the share, before anything is poisoned */
+		uint8_t *small = malloc(100);
+		__asm__("" : "+r"(small));
+		pa = share(small, 200, VIRTIO_DIR_DEVICE_TO_DRIVER);
+		virtio_unshare(hal, pa, small, 200, VIRTIO_DIR_DEVICE_TO_DRIVER);
+		free(small);
+	} else if (!strcmp(s, "unshare-after-free")) {
+		/* the driver frees a buffer the device still holds; the sim's
+		 * copy back at unshare would write freed memory (ASan) */
+		uint8_t *heap = malloc(64);
+		uint8_t *volatile stale = heap; /* hidden from the compiler's
+						 * own use-after-free warning */
+		pa = share(heap, 64, VIRTIO_DIR_DEVICE_TO_DRIVER);
+		free(heap);
+		virtio_unshare(hal, pa, stale, 64, VIRTIO_DIR_DEVICE_TO_DRIVER);
 	} else if (!strcmp(s, "ok-share-roundtrip")) {
 		/* copy in, poison, device writes, copy back: the bounce model */
 		uint8_t want[300], seen[300];

@@ -227,3 +227,21 @@ def test_fuzz_run_writes_summary_and_leaves_corpus_alone(tmp_path):
     after = sorted((str(p), p.stat().st_mtime_ns) for p in corpus.rglob("*")) if corpus.exists() else []
     assert before == after, "fuzzing changed corpus/"
     assert os.path.isdir(out / "empty" / "corpus")
+
+
+def test_value_profile_option_needs_the_build_that_keeps_the_hooks(tmp_path, monkeypatch):
+    """The fuzz preset makes libFuzzer's 1- and 2-byte compare hooks no-ops;
+    asking for -use_value_profile=1 there is a clear error, not a campaign
+    that silently lacks that signal."""
+    (tmp_path / "fuzz").mkdir()
+    (tmp_path / "fuzz" / "t.options").write_text("# value profile\n-use_value_profile=1\n")
+    monkeypatch.setattr(vfuzz, "ROOT", tmp_path)
+    with pytest.raises(vfuzz.Error, match="VFUZZ_VALUE_PROFILE=ON"):
+        vfuzz.libfuzzer_flags("t")
+    cache = tmp_path / "build" / "fuzz" / "CMakeCache.txt"
+    cache.parent.mkdir(parents=True)
+    cache.write_text("VFUZZ_VALUE_PROFILE:BOOL=ON\n")
+    assert vfuzz.libfuzzer_flags("t") == ["-use_value_profile=1"]
+    cache.write_text("VFUZZ_VALUE_PROFILE:BOOL=OFF\n")
+    with pytest.raises(vfuzz.Error, match="VFUZZ_VALUE_PROFILE=ON"):
+        vfuzz.libfuzzer_flags("t")

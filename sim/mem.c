@@ -159,17 +159,6 @@ SIM_UNCHECKED static void granules(void *p, size_t n, bool on)
  * the object, a buffer freed or out of scope while shared). write: the
  * direction lets the device write it back.
  */
-/* A copy to or from a driver buffer, after check_driver: under ASan,
- * memcpy is its interceptor, which would check both sides again. */
-static inline void driver_copy(void *dst, const void *src, size_t n)
-{
-#ifdef SIM_ASAN
-	window_copy(dst, src, n);
-#else
-	memcpy(dst, src, n);
-#endif
-}
-
 __attribute__((noinline)) static void check_driver(const void *p, size_t n,
 						   bool write)
 {
@@ -181,6 +170,17 @@ __attribute__((noinline)) static void check_driver(const void *p, size_t n,
 				    __builtin_frame_address(0), bad, write, n);
 #else
 	(void)p, (void)n, (void)write;
+#endif
+}
+
+/* A copy to or from a driver buffer, after check_driver: under ASan,
+ * memcpy is its interceptor, which would check both sides again. */
+static inline void driver_copy(void *dst, const void *src, size_t n)
+{
+#ifdef SIM_ASAN
+	window_copy(dst, src, n);
+#else
+	memcpy(dst, src, n);
 #endif
 }
 

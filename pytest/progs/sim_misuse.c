@@ -128,21 +128,20 @@ static int run(const char *s)
 					    * checks it can prove in bounds */
 		touch[64] = 1;             /* ASan reports */
 		virtio_unshare(hal, pa, buf, 256, VIRTIO_DIR_DEVICE_TO_DRIVER);
-	} else if (!strcmp(s, "share-past-buffer")) {
-		/* share claims more bytes than the driver's object holds: the
-		 * sim's copy into the bounce buffer over-reads (ASan) */
+	} else if (!strcmp(s, "share-past-buffer") ||
+		   !strcmp(s, "share-device-to-driver-past-buffer")) {
+		/* share claims more bytes than the driver's object holds:
+		 * DriverToDevice, the sim's copy into the bounce buffer would
+		 * over-read; DeviceToDriver, the device may write all 200
+		 * bytes back. Either is reported at the share (ASan), before
+		 * anything is poisoned. */
+		enum virtio_dir dir = strstr(s, "device-to-driver")
+					      ? VIRTIO_DIR_DEVICE_TO_DRIVER
+					      : VIRTIO_DIR_DRIVER_TO_DEVICE;
 		uint8_t *small = malloc(100);
 		__asm__("" : "+r"(small));
-		pa = share(small, 200, VIRTIO_DIR_DRIVER_TO_DEVICE);
-		virtio_unshare(hal, pa, small, 200, VIRTIO_DIR_DRIVER_TO_DEVICE);
-		free(small);
-	} else if (!strcmp(s, "share-device-to-driver-past-buffer")) {
-		/* the device may write all 200 bytes back into a 100-byte
-		 * object: reported at the share, before anything is poisoned */
-		uint8_t *small = malloc(100);
-		__asm__("" : "+r"(small));
-		pa = share(small, 200, VIRTIO_DIR_DEVICE_TO_DRIVER);
-		virtio_unshare(hal, pa, small, 200, VIRTIO_DIR_DEVICE_TO_DRIVER);
+		pa = share(small, 200, dir);
+		virtio_unshare(hal, pa, small, 200, dir);
 		free(small);
 	} else if (!strcmp(s, "unshare-after-free")) {
 		/* the driver frees a buffer the device still holds; the sim's

@@ -133,24 +133,27 @@ static size_t shadow_scale, shadow_offset; /* __asan_get_shadow_mapping */
  * still the sim's poison. A buffer the driver freed or let go out of scope
  * while shared carries ASan's own marking instead, which stays, and the
  * check before the copy back reports it. Freeing or leaving a scope marks
- * a whole object, so the first granule tells. Unchecked: ASan-instrumented
- * code (the replay build's sim) cannot read the shadow itself.
+ * a whole object, so the first granule tells. Returns whether it did (on:
+ * always; off: the buffer was still all the driver's). Unchecked:
+ * ASan-instrumented code (the replay build's sim) cannot read the shadow
+ * itself.
  */
-SIM_UNCHECKED static void granules(void *p, size_t n, bool on)
+SIM_UNCHECKED static bool granules(void *p, size_t n, bool on)
 {
 	uintptr_t b = ((uintptr_t)p + 7u) & ~(uintptr_t)7u;
 	uintptr_t e = ((uintptr_t)p + n) & ~(uintptr_t)7u;
 	if (e <= b)
-		return;
+		return false;
 #ifdef SIM_ASAN
 	if (!on && *(volatile uint8_t *)((b >> shadow_scale) + shadow_offset) !=
 			   SHADOW_USER)
-		return;
+		return false;
 #endif
 	if (on)
 		poison((void *)b, e - b);
 	else
 		unpoison((void *)b, e - b);
+	return true;
 }
 
 /*
@@ -554,10 +557,13 @@ static void sim_unshare(void *ctx, virtio_paddr_t paddr, void *buf, size_t len,
 			   sim_dir_name[dir & 3]);
 	/* Recorded mistakes still end the share as it was made, never
 	 * writing into memory the driver did not share. */
-	granules(o->vaddr, o->len, false);
+	bool intact = granules(o->vaddr, o->len, false);
 	forget_share(o); /* from here a report on the buffer is not a touch */
 	if (o->dir & VIRTIO_DIR_DEVICE_TO_DRIVER) {
-		check_driver(o->vaddr, o->len, true);
+		/* Checked whole at share; still our poison, it is still the
+		 * driver's. Otherwise ASan's marking of it is reported. */
+		if (!intact)
+			check_driver(o->vaddr, o->len, true);
 		driver_copy(o->vaddr,
 			    page_host((size_t)page_of_paddr(o->paddr)), o->len);
 	}

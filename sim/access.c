@@ -213,14 +213,11 @@ void virtio_sim_mmio_write(volatile void *addr, unsigned width, uint64_t val)
 	w->ops->write(w->ctx, off, width, val);
 }
 
-/* Check a ring access; reports driver accesses to memory it freed. */
-static bool ring_ok(const volatile void *addr, unsigned width, bool write,
-		    enum virtio_dir *dir)
+/* A ring access to window memory the driver does not hold: report. */
+__attribute__((noinline, cold)) static void
+ring_bad(const volatile void *addr, unsigned width, bool write, int st,
+	 uint32_t obj)
 {
-	uint32_t obj;
-	int st = sim_page_state_of(addr, dir, &obj);
-	if (st < 0 || st == SIM_PG_DMA)
-		return true; /* driver memory, or live DMA memory */
 	const char *what = "made";
 	virtio_paddr_t base = 0;
 	const struct sim_site *site = sim_obj_site(obj, &what, &base);
@@ -230,6 +227,17 @@ static bool ring_ok(const volatile void *addr, unsigned width, bool write,
 		   "driver %s DMA memory it does not hold [paddr=0x%llx] [width=%u] [state=%s]",
 		   write ? "writes" : "reads", (unsigned long long)pa, width,
 		   st == SIM_PG_FREED ? "freed" : st == SIM_PG_FREE ? "never allocated" : "bounce");
+}
+
+/* Check a ring access (inline: every ring load and store asks). */
+static inline bool ring_ok(const volatile void *addr, unsigned width,
+			   bool write, enum virtio_dir *dir)
+{
+	uint32_t obj;
+	int st = sim_page_state_of(addr, dir, &obj);
+	if (st < 0 || st == SIM_PG_DMA)
+		return true; /* driver memory, or live DMA memory */
+	ring_bad(addr, width, write, st, obj);
 	return false;
 }
 

@@ -78,7 +78,7 @@ static const struct reg *check(struct sim_mmio_dev *m, uint64_t off,
 {
 	const struct reg *r;
 
-	if (off % width) {
+	if (off & (width - 1)) { /* widths are 1, 2, 4, 8 */
 		sim_report(SIM_MMIO_MISALIGNED, NULL, NULL,
 			   "driver accesses a virtio-mmio register misaligned "
 			   "[offset=0x%llx] [width=%u]",

@@ -131,7 +131,7 @@ enum sim_class sim_last_finding(void);
  * With VFUZZ_TRACE=1 (or sim_trace_enable) every event is printed to stderr
  * as it happens; otherwise the last SIM_TRACE_TAIL are printed with a report.
  */
-#define SIM_TRACE_TAIL 48
+#define SIM_TRACE_TAIL 64 /* a power of two: the ring index is a mask */
 void sim_trace(const char *fmt, unsigned long long a, unsigned long long b,
 	       unsigned long long c, unsigned long long d);
 void sim_trace_s(const char *fmt, const char *s, unsigned long long a,

@@ -10,17 +10,21 @@
 
 #include "sim/internal.h"
 
+/* 64 bytes, a cache line each. */
 struct event {
 	const char *fmt;
-	const char *s; /* NULL: fmt takes numbers only */
-	/* or a name resolved only when printed (register names) */
+	/* A name resolved only when printed (register names): name(p, v[3]).
+	 * NULL: p is the string fmt takes first, or NULL for numbers only. */
 	const char *(*name)(void *ctx, uint64_t off);
-	void *name_ctx;
+	const void *p;
 	unsigned long long v[4];
 	uint32_t seq;
 };
 
-static struct event ring[SIM_TRACE_TAIL];
+_Static_assert(sizeof(struct event) == 64, "an event is a cache line");
+_Static_assert((SIM_TRACE_TAIL & (SIM_TRACE_TAIL - 1)) == 0,
+	       "SIM_TRACE_TAIL is a power of two");
+static struct event ring[SIM_TRACE_TAIL] __attribute__((aligned(64)));
 static uint32_t next_seq; /* events this iteration */
 static bool live;         /* print each event as it happens */
 
@@ -28,10 +32,11 @@ static void print_event(const struct event *e)
 {
 	fprintf(stderr, "  #%u ", (unsigned)e->seq);
 	if (e->name)
-		fprintf(stderr, e->fmt, e->name(e->name_ctx, e->v[3]), e->v[0],
-			e->v[1], e->v[2]);
-	else if (e->s)
-		fprintf(stderr, e->fmt, e->s, e->v[0], e->v[1], e->v[2]);
+		fprintf(stderr, e->fmt, e->name((void *)(uintptr_t)e->p, e->v[3]),
+			e->v[0], e->v[1], e->v[2]);
+	else if (e->p)
+		fprintf(stderr, e->fmt, (const char *)e->p, e->v[0], e->v[1],
+			e->v[2]);
 	else
 		fprintf(stderr, e->fmt, e->v[0], e->v[1], e->v[2], e->v[3]);
 	fputc('\n', stderr);
@@ -40,16 +45,14 @@ static void print_event(const struct event *e)
 /* Inlined into its three callers: as a call it takes two of its eight
  * arguments on the stack, and reading them back stalled every event. */
 static inline __attribute__((always_inline)) void
-record(const char *fmt, const char *s,
-		   const char *(*name)(void *, uint64_t), void *name_ctx,
-		   unsigned long long a, unsigned long long b,
-		   unsigned long long c, unsigned long long d)
+record(const char *fmt, const char *(*name)(void *, uint64_t), const void *p,
+       unsigned long long a, unsigned long long b, unsigned long long c,
+       unsigned long long d)
 {
 	struct event *e = &ring[next_seq % SIM_TRACE_TAIL];
 	e->fmt = fmt;
-	e->s = s;
 	e->name = name;
-	e->name_ctx = name_ctx;
+	e->p = p;
 	e->v[0] = a;
 	e->v[1] = b;
 	e->v[2] = c;
@@ -62,20 +65,20 @@ record(const char *fmt, const char *s,
 void sim_trace(const char *fmt, unsigned long long a, unsigned long long b,
 	       unsigned long long c, unsigned long long d)
 {
-	record(fmt, NULL, NULL, NULL, a, b, c, d);
+	record(fmt, NULL, NULL, a, b, c, d);
 }
 
 void sim_trace_s(const char *fmt, const char *s, unsigned long long a,
 		 unsigned long long b, unsigned long long c)
 {
-	record(fmt, s ? s : "?", NULL, NULL, a, b, c, 0);
+	record(fmt, NULL, s ? s : "?", a, b, c, 0);
 }
 
 void sim_trace_named(const char *fmt, const char *(*name)(void *, uint64_t),
 		     void *ctx, uint64_t off, unsigned long long a,
 		     unsigned long long b, unsigned long long c)
 {
-	record(fmt, NULL, name, ctx, a, b, c, off); /* v[3]: the offset */
+	record(fmt, name, ctx, a, b, c, off); /* v[3]: the offset */
 }
 
 void sim_trace_enable(bool on)

@@ -66,10 +66,14 @@ static bool in_range(const struct sim_blk *b, uint64_t sector, uint64_t len)
 	       end <= b->capacity;
 }
 
+_Static_assert(SIM_BLK_MAX_SECTORS / 64 <= 64, "dirty_words: a bit per word");
+
 static void mark_dirty(struct sim_blk *b, uint64_t sector, uint64_t n)
 {
-	for (uint64_t s = sector; s < sector + n; s++)
+	for (uint64_t s = sector; s < sector + n; s++) {
 		b->dirty[s / 64] |= 1ull << (s % 64);
+		b->dirty_words |= 1ull << (s / 64);
+	}
 }
 
 /* sim_blk_pattern(s, i) is (s * 31 + i) mod 256: a sector is a window of
@@ -191,15 +195,19 @@ int sim_blk_create(struct sim_blk *b, const struct sim_blk_config *cfg)
 		for (uint64_t s = 0; s < SIM_BLK_MAX_SECTORS; s++)
 			fill_pattern(b, s);
 		memset(b->dirty, 0, sizeof(b->dirty));
+		b->dirty_words = 0;
 		b->initialised = true;
 	}
-	for (unsigned w = 0; w < SIM_BLK_MAX_SECTORS / 64; w++) {
+	while (b->dirty_words) {
+		unsigned w = (unsigned)__builtin_ctzll(b->dirty_words);
+
 		while (b->dirty[w]) {
 			unsigned bit = (unsigned)__builtin_ctzll(b->dirty[w]);
 
 			fill_pattern(b, w * 64u + bit);
 			b->dirty[w] &= b->dirty[w] - 1;
 		}
+		b->dirty_words &= b->dirty_words - 1;
 	}
 
 	memset(b->serial, 0, sizeof(b->serial));

@@ -45,6 +45,7 @@ struct sim_blk {
 	uint8_t serial[VIRTIO_BLK_ID_BYTES];
 	bool initialised;            /* disk holds pattern + dirty sectors */
 	uint64_t dirty[SIM_BLK_MAX_SECTORS / 64];
+	uint64_t dirty_words;        /* bit w: dirty[w] has a sector */
 	uint8_t disk[SIM_BLK_MAX_SECTORS * VIRTIO_BLK_SECTOR_SIZE];
 };
 

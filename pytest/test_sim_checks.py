@@ -44,6 +44,8 @@ RECORDED = {
 # scenarios the process cannot survive: ASan or the fault handler ends them
 FATAL = {
     "dma-use-after-free-raw": ("dma-use-after-free", ["[paddr=0x80000064]", "[state=freed]"], "freed at: #2"),
+    # 1 + 16 allocations and frees of the window, then the share: #35
+    "dma-use-after-free-bounce": ("dma-use-after-free", ["[paddr=0x80000064]", "[state=bounce]"], "shared at: #35"),
     "shared-buffer-touched": ("shared-buffer-touched", ["[offset=64]"], "shared at: #1"),
     "mmio-raw-deref": ("mmio-raw-deref", ["[paddr=0x10000070]"], None),
     "hang": ("hang", ["[budget=200000]"], None),
@@ -55,6 +57,7 @@ FATAL = {
 # (CMakeLists.txt), so these are also run against the fuzz build's sim.
 ASAN_BACKED = {
     "dma-use-after-free-raw": FATAL["dma-use-after-free-raw"],
+    "dma-use-after-free-bounce": FATAL["dma-use-after-free-bounce"],
     "shared-buffer-touched": FATAL["shared-buffer-touched"],
     "share-past-buffer": ("asan-heap-buffer-overflow", ["READ of size 200"], "sim_share"),
     "share-device-to-driver-past-buffer": ("asan-heap-buffer-overflow", ["WRITE of size 200"], "sim_share"),

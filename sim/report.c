@@ -139,13 +139,17 @@ void __asan_on_error(void)
 		return;
 	dying = true;
 	int st = sim_page_state_of(addr, &dir, &obj);
-	if (st == SIM_PG_FREED || st == SIM_PG_FREE) {
+	if (st == SIM_PG_FREED || st == SIM_PG_FREE || st == SIM_PG_BOUNCE) {
+		/* bounce: a stale pointer into a page the sim now lends a
+		 * share as its bounce buffer; the site is that share's */
 		site = sim_obj_site(obj, &what, &pa);
 		sim_report(SIM_DMA_USE_AFTER_FREE, what, site,
 			   "driver touches DMA memory it does not hold [paddr=0x%llx] [state=%s]",
 			   (unsigned long long)(sim_dma_base +
 						((uint8_t *)addr - sim_dma_host)),
-			   st == SIM_PG_FREED ? "freed" : "never allocated");
+			   st == SIM_PG_FREED  ? "freed"
+			   : st == SIM_PG_FREE ? "never allocated"
+					       : "bounce");
 	} else if (sim_shared_buffer_at(addr, &site, &pa, &off)) {
 		sim_report(SIM_SHARED_TOUCH, "shared", site,
 			   "driver touches its buffer while it is shared with the device [paddr=0x%llx] [offset=%zu]",

@@ -5,7 +5,7 @@ key facts of its report, and stays quiet on correct use of each area:
 virtio-mmio v1 and v2, virtio-pci, the split-queue engine (direct, indirect,
 event idx) and the blk model.
 
-Scenarios live in pytest/progs/device_misuse.c, a driver played by hand
+Scenarios live in pytest/progs/device_misuse/, a driver played by hand
 register by register; each runs in its own process in record mode.
 """
 import pytest

@@ -179,7 +179,7 @@ def test_fuzz_corpus_replay_turns_replay_build_findings_into_artifacts(tmp_path,
                   (Path(path).iterdir() if Path(path).is_dir() else [Path(path)]))
         return (1 if bad else 0), ("==vfuzz== FINDING hang: x\n" if bad else "")
 
-    monkeypatch.setattr(vfuzz, "_replay", fake_replay)
+    monkeypatch.setattr(vfuzz.campaign, "_replay", fake_replay)
     kept = artifacts / f"crash-{hashlib.sha1(b'BAD two').hexdigest()}"
     kept.write_bytes(b"BAD two")
     before = kept.stat().st_mtime_ns
@@ -196,7 +196,7 @@ def test_fuzz_corpus_replay_is_one_process_when_clean(tmp_path, monkeypatch):
     corpus.mkdir()
     (corpus / "a").write_bytes(b"fine")
     calls = []
-    monkeypatch.setattr(vfuzz, "_replay", lambda t, p, **kw: calls.append(p) or (0, ""))
+    monkeypatch.setattr(vfuzz.campaign, "_replay", lambda t, p, **kw: calls.append(p) or (0, ""))
     assert vfuzz.replay_corpus("blk_mmio", corpus, tmp_path, jobs=1) == []
     assert calls == [corpus]
 
@@ -235,7 +235,7 @@ def test_value_profile_option_needs_the_build_that_keeps_the_hooks(tmp_path, mon
     that silently lacks that signal."""
     (tmp_path / "fuzz").mkdir()
     (tmp_path / "fuzz" / "t.options").write_text("# value profile\n-use_value_profile=1\n")
-    monkeypatch.setattr(vfuzz, "ROOT", tmp_path)
+    monkeypatch.setattr(vfuzz.core, "ROOT", tmp_path)
     with pytest.raises(vfuzz.Error, match="VFUZZ_VALUE_PROFILE=ON"):
         vfuzz.libfuzzer_flags("t")
     cache = tmp_path / "build" / "fuzz" / "CMakeCache.txt"

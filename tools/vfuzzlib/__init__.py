@@ -1,0 +1,2 @@
+# SPDX-License-Identifier: MIT
+"""The parts of ./vfuzz (the entry point at the repository root)."""

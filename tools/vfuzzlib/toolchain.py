@@ -1,0 +1,191 @@
+# SPDX-License-Identifier: MIT
+"""Tools (installed with apt-get when missing), CMake presets and builds,
+the fuzz targets and their libFuzzer flags."""
+
+import json
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from . import core
+from .core import HIDDEN_TARGETS, NOT_TARGETS, Error, nproc, rel, say
+
+
+# ---- tools ------------------------------------------------------------------
+
+# (executable, Debian package providing it)
+TOOLS = [
+    ("clang", "clang"),
+    ("ld.lld", "lld"),
+    ("llvm-symbolizer", "llvm"),
+    ("cmake", "cmake"),
+    ("make", "make"),
+    ("qemu-system-riscv64", "qemu-system-misc"),
+]
+
+
+def _libfuzzer_package():
+    """The runtime package clang needs for -fsanitize=fuzzer, or None if present."""
+    arch = platform.machine()
+    try:
+        found = subprocess.run(
+            ["clang", f"-print-file-name=libclang_rt.fuzzer-{arch}.a"],
+            capture_output=True, text=True, timeout=30).stdout.strip()
+        major = subprocess.run(["clang", "-dumpversion"], capture_output=True,
+                               text=True, timeout=30).stdout.strip().split(".")[0]
+    except (OSError, subprocess.SubprocessError):
+        return "libclang-rt-dev"
+    if os.path.isabs(found) and os.path.exists(found):
+        return None
+    return f"libclang-rt-{major}-dev" if major.isdigit() else "libclang-rt-dev"
+
+
+def missing_packages():
+    pkgs = [pkg for exe, pkg in TOOLS if not shutil.which(exe)]
+    py = "/usr/bin/python3"
+    if not os.access(py, os.X_OK):
+        pkgs += ["python3", "python3-pytest"]
+    elif subprocess.run([py, "-c", "import pytest"], capture_output=True).returncode:
+        pkgs.append("python3-pytest")
+    if "clang" in pkgs:
+        pkgs.append("libclang-rt-dev")  # the runtime matching Debian's default clang
+    else:
+        rt = _libfuzzer_package()
+        if rt:
+            pkgs.append(rt)
+    return pkgs
+
+
+def ensure_tools():
+    """Install missing tools with apt-get; nothing (no apt call) when all are there."""
+    pkgs = missing_packages()
+    if not pkgs:
+        return
+    if os.geteuid() == 0:
+        sudo = []
+    elif shutil.which("sudo"):
+        sudo = ["sudo"]
+    else:
+        raise Error("missing tools; as root run: apt-get update && apt-get install -y "
+                    + " ".join(pkgs))
+    say(f"installing {' '.join(pkgs)} (apt-get)")
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    for cmd in (["apt-get", "update"],
+                ["apt-get", "install", "-y", "--no-install-recommends"] + pkgs):
+        proc = subprocess.run(sudo + cmd, env=env, stdin=subprocess.DEVNULL,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        if proc.returncode:
+            sys.stderr.write(proc.stdout)
+            raise Error(f"'{' '.join(cmd)}' failed (exit {proc.returncode}); output above")
+    still = missing_packages()
+    if still:
+        raise Error(f"still missing after install: {' '.join(still)}")
+
+
+# ---- builds -----------------------------------------------------------------
+
+def presets():
+    try:
+        data = json.loads((core.ROOT / "CMakePresets.json").read_text())
+        return [p["name"] for p in data["configurePresets"]]
+    except (OSError, ValueError, KeyError, TypeError) as e:
+        raise Error(f"cannot read CMakePresets.json: {e}")
+
+
+def run_quiet(cmd, what):
+    """Run a build step; its output is shown only when it fails."""
+    try:
+        proc = subprocess.run(cmd, cwd=core.ROOT, stdin=subprocess.DEVNULL,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                              errors="replace")
+    except OSError as e:
+        raise Error(f"{what}: cannot run {cmd[0]}: {e.strerror}")
+    if proc.returncode:
+        raise Error(f"{what} failed (exit {proc.returncode}); output above", proc.stdout)
+
+
+def build(preset, targets=None, quiet=False):
+    """Configure once, then build (cmake handles staleness). `targets`: a subset."""
+    if preset not in presets():
+        raise Error(f"unknown preset '{preset}' (presets: {', '.join(presets())})")
+    bdir = core.ROOT / "build" / preset
+    what = f"build of preset {preset}" + (f" ({', '.join(targets)})" if targets else "")
+    if not quiet:
+        say(f"building {preset}" + (f": {' '.join(targets)}" if targets else ""))
+    cache = bdir / "CMakeCache.txt"
+    # Configure once; again when the presets changed (cmake --build does not
+    # re-read their cache variables).
+    if not cache.exists() or cache.stat().st_mtime < (core.ROOT / "CMakePresets.json").stat().st_mtime:
+        run_quiet(["cmake", "--preset", preset], f"configure of preset {preset}")
+    cmd = ["cmake", "--build", str(bdir), f"-j{nproc()}"]
+    if targets:
+        cmd += ["--target", *targets]
+        # A target file added since the last configure is unknown to the build
+        # system until cmake re-globs, which only a full build would trigger.
+        known = (bdir / "Makefile").read_text(errors="replace") if (bdir / "Makefile").exists() else ""
+        if any(f"\n{t}:" not in known for t in targets):
+            run_quiet(["cmake", "--preset", preset], f"configure of preset {preset}")
+    run_quiet(cmd, what)
+    return bdir
+
+
+# ---- targets ----------------------------------------------------------------
+
+def list_targets():
+    return sorted(p.stem for p in (core.ROOT / "fuzz").glob("*.c") if not NOT_TARGETS.match(p.stem))
+
+
+def check_target(name):
+    if name in list_targets() or (name in HIDDEN_TARGETS and (core.ROOT / "fuzz" / f"{name}.c").exists()):
+        return name
+    raise Error(f"unknown target '{name}' (targets: {', '.join(list_targets()) or 'none'})")
+
+
+def infer_target(path):
+    """The target a reproducer belongs to, from its path, or None."""
+    parts = Path(os.path.abspath(path)).parts
+    known = set(list_targets()) | set(HIDDEN_TARGETS)
+    for i in range(len(parts) - 2, -1, -1):
+        nxt = parts[i + 1]
+        if parts[i] == "regressions" and i > 0 and parts[i - 1] == "corpus" and nxt in known:
+            return nxt
+        if parts[i] in ("corpus", "findings") and nxt in known:
+            return nxt
+        if parts[i] in ("corpus", "artifacts") and i > 0 and parts[i - 1] in known:
+            return parts[i - 1]  # vfuzz fuzz's OUT/<target>/{corpus,artifacts}/
+    return None
+
+
+def _value_profile_hooks():
+    """Whether the fuzz build keeps libFuzzer's own 1- and 2-byte compare
+    hooks (CMakeLists.txt: VFUZZ_VALUE_PROFILE)."""
+    cache = core.ROOT / "build" / "fuzz" / "CMakeCache.txt"
+    return cache.exists() and "VFUZZ_VALUE_PROFILE:BOOL=ON" in cache.read_text(errors="replace")
+
+
+def libfuzzer_flags(target):
+    """Flags from fuzz/<target>.options (-flag=value lines) and the dict."""
+    flags = []
+    opts = core.ROOT / "fuzz" / f"{target}.options"
+    if opts.exists():
+        for n, line in enumerate(opts.read_text().splitlines(), 1):
+            line = line.strip()
+            if not line or line.startswith("#"):
+                continue
+            if not re.match(r"^-\w+=\S*$", line):
+                raise Error(f"{rel(opts)}:{n}: expected a -flag=value line, got '{line}'")
+            if re.match(r"^-use_value_profile=[1-9]", line) and not _value_profile_hooks():
+                raise Error(f"{rel(opts)}:{n}: -use_value_profile needs libFuzzer's 1- and 2-byte "
+                            "compare hooks, which the fuzz preset replaces with no-ops; "
+                            "configure it with: cmake --preset fuzz -DVFUZZ_VALUE_PROFILE=ON")
+            flags.append(line)
+    dct = core.ROOT / "fuzz" / f"{target}.dict"
+    if dct.exists():
+        flags.append(f"-dict={dct}")
+    return flags
+
+

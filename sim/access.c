@@ -226,7 +226,7 @@ ring_bad(const volatile void *addr, unsigned width, bool write, int st,
 	sim_report(SIM_DMA_USE_AFTER_FREE, what, site,
 		   "driver %s DMA memory it does not hold [paddr=0x%llx] [width=%u] [state=%s]",
 		   write ? "writes" : "reads", (unsigned long long)pa, width,
-		   st == SIM_PG_FREED ? "freed" : st == SIM_PG_FREE ? "never allocated" : "bounce");
+		   sim_page_state_name(st));
 }
 
 /* Check a ring access (inline: every ring load and store asks). */

@@ -46,6 +46,16 @@ enum sim_page_state {
 	SIM_PG_BOUNCE,    /* live share's bounce memory */
 	SIM_PG_FREED,     /* was DMA or bounce; obj says which, for double frees */
 };
+/* A page state as reports name it ([state=...]). */
+static inline const char *sim_page_state_name(int st)
+{
+	switch (st) {
+	case SIM_PG_FREE: return "never allocated";
+	case SIM_PG_DMA: return "allocated";
+	case SIM_PG_BOUNCE: return "bounce";
+	default: return "freed";
+	}
+}
 /* The shadow: one entry per page of the DMA window. */
 struct sim_page {
 	uint8_t state; /* enum sim_page_state */

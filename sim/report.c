@@ -147,9 +147,7 @@ void __asan_on_error(void)
 			   "driver touches DMA memory it does not hold [paddr=0x%llx] [state=%s]",
 			   (unsigned long long)(sim_dma_base +
 						((uint8_t *)addr - sim_dma_host)),
-			   st == SIM_PG_FREED  ? "freed"
-			   : st == SIM_PG_FREE ? "never allocated"
-					       : "bounce");
+			   sim_page_state_name(st));
 	} else if (sim_shared_buffer_at(addr, &site, &pa, &off)) {
 		sim_report(SIM_SHARED_TOUCH, "shared", site,
 			   "driver touches its buffer while it is shared with the device [paddr=0x%llx] [offset=%zu]",

@@ -6,6 +6,7 @@ end-to-end fuzz run of the `empty` target."""
 import hashlib
 import json
 import os
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -245,3 +246,30 @@ def test_value_profile_option_needs_the_build_that_keeps_the_hooks(tmp_path, mon
     cache.write_text("VFUZZ_VALUE_PROFILE:BOOL=OFF\n")
     with pytest.raises(vfuzz.Error, match="VFUZZ_VALUE_PROFILE=ON"):
         vfuzz.libfuzzer_flags("t")
+
+
+def _python_without_pytest(tmp_path):
+    """An interpreter that cannot import the installed pytest (-S: no
+    site-packages), as on a fresh machine without python3-pytest."""
+    wrapper = tmp_path / "python3-no-site"
+    wrapper.write_text("#!/bin/sh\nexec /usr/bin/python3 -S \"$@\"\n")
+    wrapper.chmod(0o755)
+    return str(wrapper)
+
+
+def test_pytest_check_is_not_fooled_by_the_repository_pytest_folder(tmp_path, monkeypatch):
+    # From the repository root the folder pytest/ imports as a namespace
+    # package; the check must still see that the module is missing.
+    monkeypatch.setattr(vfuzz.toolchain, "PYTHON", _python_without_pytest(tmp_path))
+    monkeypatch.chdir(ROOT)
+    missing = vfuzz.toolchain.missing_packages()
+    assert "python3-pytest" in missing, f"expected python3-pytest among {missing}"
+
+
+def test_pytest_run_never_imports_the_repository_pytest_folder(tmp_path, monkeypatch):
+    monkeypatch.setattr(vfuzz.toolchain, "PYTHON", _python_without_pytest(tmp_path))
+    proc = subprocess.run(vfuzz.toolchain.pytest_command(["--version"]), cwd=ROOT,
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode != 0
+    assert "No module named pytest" in proc.stderr and "__main__" not in proc.stderr, \
+        f"expected the module to be missing, not shadowed; got: {proc.stderr.strip()}"

@@ -44,12 +44,34 @@ def _libfuzzer_package():
     return f"libclang-rt-{major}-dev" if major.isdigit() else "libclang-rt-dev"
 
 
+# The tests run with Debian's interpreter and Debian's pytest (PyPI is not
+# used). Always in isolated mode (-I): neither the current directory nor
+# the script's is on sys.path, so the repository's own pytest/ folder can
+# never be imported as the module (as a namespace package it would satisfy
+# `import pytest` and then fail with "No module named pytest.__main__").
+PYTHON = "/usr/bin/python3"
+
+
+def pytest_command(args):
+    """The argv that runs the pytest module with PYTHON, never shadowed."""
+    return [PYTHON, "-I", "-m", "pytest"] + list(args)
+
+
+def has_pytest():
+    """Is the real pytest importable by PYTHON (checked from /, isolated)?"""
+    probe = "import pytest, sys; sys.exit(0 if hasattr(pytest, 'main') else 1)"
+    try:
+        return subprocess.run([PYTHON, "-I", "-c", probe], cwd="/", capture_output=True,
+                              timeout=60).returncode == 0
+    except (OSError, subprocess.SubprocessError):
+        return False
+
+
 def missing_packages():
     pkgs = [pkg for exe, pkg in TOOLS if not shutil.which(exe)]
-    py = "/usr/bin/python3"
-    if not os.access(py, os.X_OK):
+    if not os.access(PYTHON, os.X_OK):
         pkgs += ["python3", "python3-pytest"]
-    elif subprocess.run([py, "-c", "import pytest"], capture_output=True).returncode:
+    elif not has_pytest():
         pkgs.append("python3-pytest")
     if "clang" in pkgs:
         pkgs.append("libclang-rt-dev")  # the runtime matching Debian's default clang

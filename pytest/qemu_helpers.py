@@ -8,6 +8,7 @@ patterns mirror port/riscv64/blk_conformance.c.
 """
 import dataclasses
 import json
+import shlex
 import shutil
 import struct
 import subprocess
@@ -15,6 +16,8 @@ from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
+
+from helpers import vfuzz
 
 ROOT = Path(__file__).resolve().parent.parent
 PORT = ROOT / "port" / "riscv64"
@@ -96,6 +99,31 @@ def make_disk(path, sectors, serial, read_only=False):
 
 # ---- running QEMU ----------------------------------------------------------
 
+def device_args(device, bus, index, options=None, **values):
+    """QEMU arguments of one `device` of the table (fuzz/devices.def) on
+    `bus` ("mmio" or "pci"): its template filled with {bus}, {id} (unique
+    per index) and `values` ({disk}, {serial}, {chardev}...); `options`
+    (key=value) go on its virtio device, and on PCI the device is modern
+    only (disable-legacy=on)."""
+    table = {name: qemu for name, _, qemu in vfuzz.toolchain.devices()}
+    if device not in table:
+        pytest.fail(f"device {device!r} is not in fuzz/devices.def ({', '.join(table)})")
+    fill = dict(values, bus="device" if bus == "mmio" else "pci", id=f"{device}{index}")
+    args = [arg.format(**fill) for arg in shlex.split(table[device])]
+    front = None
+    for i, arg in enumerate(args):
+        if i and args[i - 1] == "-device" and arg.split(",")[0].endswith(
+                "-device" if bus == "mmio" else "-pci"):
+            front = i
+    if front is None:
+        pytest.fail(f"no virtio {bus} device in the QEMU arguments of {device}: {args}")
+    extra = dict(options or {})
+    if bus == "pci":
+        extra.setdefault("disable-legacy", "on")
+    args[front] += "".join(f",{k}={v}" for k, v in extra.items())
+    return args
+
+
 @dataclasses.dataclass
 class Disk:
     """One virtio-blk device: its image and how QEMU presents it."""
@@ -107,16 +135,11 @@ class Disk:
     options: dict = dataclasses.field(default_factory=dict)  # queue-size, ...
 
     def qemu_args(self, index):
-        drive = f"file={self.path},if=none,format=raw,id=d{index}"
+        args = device_args("blk", self.bus, index, self.options,
+                           disk=self.path, serial=self.serial)
         if self.read_only:
-            drive += ",readonly=on"
-        dev = "virtio-blk-device" if self.bus == "mmio" else "virtio-blk-pci"
-        device = f"{dev},drive=d{index},serial={self.serial}"
-        if self.bus == "pci":
-            device += ",disable-legacy=on"
-        for key, val in self.options.items():
-            device += f",{key}={val}"
-        return ["-drive", drive, "-device", device]
+            args[args.index("-drive") + 1] += ",readonly=on"
+        return args
 
 
 @dataclasses.dataclass

@@ -427,7 +427,7 @@ int sim_pci_attach(struct sim_pci *h, uint8_t devno, uint8_t fnno,
 	put(c + PCI_VENDOR_ID, VIRTIO_PCI_VENDOR_ID, 2);
 	put(c + PCI_DEVICE_ID, id, 2);
 	c[PCI_REVISION_ID] = 1;
-	put(c + PCI_CLASS_DEVICE, dev->device_id == 2 ? 0x0180 : 0xff00, 2);
+	put(c + PCI_CLASS_DEVICE, sim_vdev_pci_class(dev->device_id), 2);
 	put(c + PCI_SUBSYSTEM_VENDOR_ID, VIRTIO_PCI_VENDOR_ID, 2);
 	put(c + PCI_SUBSYSTEM_ID, dev->device_id, 2);
 	c[PCI_INTERRUPT_PIN] = 1;

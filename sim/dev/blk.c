@@ -216,10 +216,6 @@ int sim_blk_create(struct sim_blk *b, const struct sim_blk_config *cfg)
 	       n < sizeof(b->serial) ? n : sizeof(b->serial));
 
 	features = BIT(VIRTIO_BLK_F_BLK_SIZE);
-	if (!cfg->no_indirect)
-		features |= BIT(VIRTIO_F_RING_INDIRECT_DESC);
-	if (!cfg->no_event_idx)
-		features |= BIT(VIRTIO_F_RING_EVENT_IDX);
 	if (cfg->seg_max)
 		features |= BIT(VIRTIO_BLK_F_SEG_MAX);
 	if (cfg->size_max)

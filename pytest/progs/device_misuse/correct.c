@@ -56,7 +56,7 @@ static int blk_io(bool indirect)
 	EXPECT(used_idx() == ++n && used_id(0) == 0 && used_len(0) == 1,
 	       "write: used idx=%u id=%u len=%u", used_idx(), used_id(0), used_len(0));
 	EXPECT(drv.buf[STATUS] == VIRTIO_BLK_S_OK, "write status %u", drv.buf[STATUS]);
-	EXPECT(sim_blk_disk_read(&blk, 3, back, 1024) == 0 && back[0] == 0xa5 &&
+	EXPECT(sim_blk_disk_read(blk, 3, back, 1024) == 0 && back[0] == 0xa5 &&
 	       back[1023] == 0xa5, "disk after write");
 	EXPECT(isr() & 1, "no used-ring interrupt after write");
 	memset(drv.buf + DATA, 0, 1024);
@@ -311,14 +311,14 @@ static int ok_disk_restored(void)
 	bring_up(0);
 	memset(drv.buf + DATA, 0xa5, 512);
 	blk_request(VIRTIO_BLK_T_OUT, 3, 512);
-	EXPECT(sim_blk_disk_read(&blk, 3, back, 2) == 0 && back[1] == 0xa5,
+	EXPECT(sim_blk_disk_read(blk, 3, back, 2) == 0 && back[1] == 0xa5,
 	       "write did not land");
 	status_set(0);
 	teardown();
 	sim_audit();
 	sim_reset(NULL, 0);
 	setup(tp, SIM_MMIO_BASE);
-	EXPECT(sim_blk_disk_read(&blk, 3, back, 2) == 0 &&
+	EXPECT(sim_blk_disk_read(blk, 3, back, 2) == 0 &&
 	       back[1] == sim_blk_pattern(3, 1), "disk not restored");
 	return 0;
 }

@@ -5,13 +5,12 @@
  */
 #include <stdlib.h>
 
+#include "fuzz/device.h"
 #include "hand.h"
 #include "sim/sim.h"
 #include "virtio/access.h"
 
-struct sim_blk blk;
-struct sim_mmio_dev mdev;
-struct sim_pci host;
+struct sim_blk *blk;
 volatile uint8_t *win;
 volatile uint8_t *ecam;
 enum tp tp;
@@ -47,18 +46,29 @@ bool is_pci(void) { return tp == PCI || tp == PCI_NOFW; }
 
 void setup(enum tp t, virtio_paddr_t mmio_base)
 {
+	static const enum fuzz_transport seam[] = {
+		[MMIO1] = FUZZ_MMIO_V1, [MMIO2] = FUZZ_MMIO_V2,
+		[PCI] = FUZZ_PCI_FIRMWARE_BARS, [PCI_NOFW] = FUZZ_PCI_UNASSIGNED,
+	};
+	static struct sim_mmio_dev off_base; /* a window the seam never uses */
+	static const struct sim_blk_config sim_defaults; /* not the harness's */
+	struct sim_vdev *d = fuzz_device_blk.model(&sim_defaults);
+
 	tp = t;
-	if (sim_blk_create(&blk, NULL))
+	if (!d)
 		exit(3);
+	blk = d->model;
 	if (is_pci()) {
-		if (sim_pci_init(&host, t == PCI) ||
-		    sim_pci_attach(&host, 0, 0, &blk.dev))
+		if (fuzz_attach_sim(d, seam[t]))
 			exit(3);
-		ecam = map(SIM_PCI_ECAM_BASE, PCI_ECAM_BUS_SIZE);
+		ecam = map(SIM_PCI_ECAM_BASE, PCI_ECAM_BUS_SIZE) +
+		       ((size_t)FUZZ_PCI_DEVNO << PCI_ECAM_DEV_SHIFT);
 		if (t == PCI)
 			win = map(SIM_PCI_MEM_BASE, SIM_PCI_BAR_SIZE);
 	} else {
-		if (sim_mmio_attach(&mdev, mmio_base, t, &blk.dev))
+		/* Scenarios about the window itself put it elsewhere. */
+		if (mmio_base == FUZZ_MMIO_BASE ? fuzz_attach_sim(d, seam[t])
+		    : sim_mmio_attach(&off_base, mmio_base, t, d))
 			exit(3);
 		win = map(mmio_base, SIM_MMIO_WINDOW_SIZE);
 	}

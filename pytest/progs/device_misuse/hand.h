@@ -45,11 +45,9 @@ extern struct hand_drv drv;
 #define ITAB 2048
 #define DATA 4096
 
-extern struct sim_blk blk;
-extern struct sim_mmio_dev mdev;
-extern struct sim_pci host;
+extern struct sim_blk *blk;     /* the model fuzz_device_blk created */
 extern volatile uint8_t *win;  /* virtio-mmio window, or the PCI BAR */
-extern volatile uint8_t *ecam; /* PCI config space of bus 0 */
+extern volatile uint8_t *ecam; /* PCI config space of the blk function */
 extern enum tp tp;
 
 /* One scenario: run on a fresh machine of transport `tp`; returns 0 when

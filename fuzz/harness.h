@@ -124,6 +124,11 @@ unsigned fuzz_blk_workload(struct virtio_transport *t, struct fuzz_in *work);
  */
 void fuzz_log_workload(int init_rc, unsigned ops, unsigned failed,
 		       bool completed);
+/* With VFUZZ_HARNESS_LOG=2, also one line per operation a workload runs,
+ *   op: <op> rc=<virtio_strerror> [<facts, from fmt>]
+ * for tests that check a driver's answer to one device lie. */
+void fuzz_log_op(const char *op, int rc, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 /* ==== the split queue (fuzz/harness_virtq.c) ============================= */
 

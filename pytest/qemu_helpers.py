@@ -143,6 +143,19 @@ class Disk:
 
 
 @dataclasses.dataclass
+class Device:
+    """Any device of the table on one bus, with the values its QEMU
+    arguments name (fuzz/devices.def: {disk}, {chardev}, ...)."""
+    name: str
+    bus: str = "mmio"          # "mmio" or "pci"
+    values: dict = dataclasses.field(default_factory=dict)
+    options: dict = dataclasses.field(default_factory=dict)
+
+    def qemu_args(self, index):
+        return device_args(self.name, self.bus, index, self.options, **self.values)
+
+
+@dataclasses.dataclass
 class Run:
     cmd: list
     returncode: int
@@ -192,15 +205,22 @@ def parse_info(output):
     return info
 
 
-def run_qemu(elf, disks, legacy_mmio=False, timeout=QEMU_TIMEOUT):
-    """Boot `elf` on the virt machine with `disks`; no network, no firmware."""
+def qemu_command(elf, devices, legacy_mmio=False):
+    """The command that boots `elf` on the virt machine with `devices` (each
+    has qemu_args(index): Disk, Device); no network, no firmware."""
     qemu = require(QEMU, "run the bare-metal riscv64 port")
     cmd = [qemu, "-machine", "virt", "-bios", "none", "-nographic",
            "-monitor", "none", "-nic", "none", "-smp", "1", "-m", "128M",
            "-no-reboot", "-kernel", str(elf),
            "-global", f"virtio-mmio.force-legacy={'true' if legacy_mmio else 'false'}"]
-    for i, d in enumerate(disks):
+    for i, d in enumerate(devices):
         cmd += d.qemu_args(i)
+    return cmd
+
+
+def run_qemu(elf, disks, legacy_mmio=False, timeout=QEMU_TIMEOUT):
+    """Boot `elf` with `disks` (any devices) and wait for it to exit."""
+    cmd = qemu_command(elf, disks, legacy_mmio)
     try:
         proc = subprocess.run(cmd, stdin=subprocess.DEVNULL,
                               capture_output=True, timeout=timeout)

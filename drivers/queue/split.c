@@ -495,8 +495,11 @@ void virtq_set_interrupts(struct virtq *q, bool enable)
 	if (!q->event_idx)
 		virtio_store_le16(q->avail + RING_FLAGS,
 				  enable ? 0 : VIRTQ_AVAIL_F_NO_INTERRUPT);
-	else if (enable)
-		virtio_store_le16(q->avail + AVAIL_RING(q->size), q->last_used);
+	else
+		/* used_event one behind what we consumed: the device crosses
+		 * it again only after the 16-bit index wraps. */
+		virtio_store_le16(q->avail + AVAIL_RING(q->size),
+				  (uint16_t)(q->last_used - !enable));
 }
 
 bool virtq_is_broken(const struct virtq *q)

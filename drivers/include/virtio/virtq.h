@@ -131,9 +131,9 @@ bool virtq_is_broken(const struct virtq *q);
 /*
  * Ask the device for used-buffer interrupts, or not (the crate's
  * set_dev_notify). 2.7.7: without event idx, the avail ring's NO_INTERRUPT
- * flag; with it, used_event stops following what we consumed, so the
- * device passes it at most once. Only a hint: a device may interrupt
- * anyway, and polling works either way.
+ * flag; with it (2.7.10), used_event one behind what we consumed and no
+ * longer following it. Only a hint: a device may interrupt anyway, and
+ * polling works either way.
  */
 void virtq_set_interrupts(struct virtq *q, bool enable);
 uint16_t virtq_size(const struct virtq *q);

@@ -9,6 +9,7 @@
 
 #include "virtio/blk.h"
 #include "virtio/errors.h"
+#include "virtio/le.h"
 #include "virtio/spec.h"
 
 #define BIT(n) (1ull << (n))
@@ -17,23 +18,6 @@
 	 BIT(VIRTIO_BLK_F_FLUSH))
 #define BLK_SIZE_MAX 65536u
 #define STATUS_UNSET 0xffu /* not a status the device may report as OK */
-
-#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-#define cpu_to_le32(v) ((uint32_t)(v))
-#define cpu_to_le64(v) ((uint64_t)(v))
-#else
-#define cpu_to_le32(v) __builtin_bswap32(v)
-#define cpu_to_le64(v) __builtin_bswap64(v)
-#endif
-
-static uint64_t get_le(const uint8_t *p, unsigned n)
-{
-	uint64_t v = 0;
-
-	while (n--)
-		v = v << 8 | p[n];
-	return v;
-}
 
 static int read_config(struct virtio_blk *b)
 {
@@ -45,7 +29,7 @@ static int read_config(struct virtio_blk *b)
 	rc = virtio_config_read(t, VIRTIO_BLK_CFG_CAPACITY, raw, 8);
 	if (rc)
 		return rc;
-	b->capacity = get_le(raw, 8);
+	b->capacity = virtio_get_le64(raw);
 	/* A disk of 0 sectors, or one whose byte size overflows, is a lie. */
 	if (b->capacity == 0 ||
 	    b->capacity > UINT64_MAX / VIRTIO_BLK_SECTOR_SIZE)
@@ -56,7 +40,7 @@ static int read_config(struct virtio_blk *b)
 		rc = virtio_config_read(t, VIRTIO_BLK_CFG_BLK_SIZE, raw, 4);
 		if (rc)
 			return rc;
-		bs = (uint32_t)get_le(raw, 4);
+		bs = virtio_get_le32(raw);
 		if (bs < VIRTIO_BLK_SECTOR_SIZE || bs > BLK_SIZE_MAX ||
 		    (bs & (bs - 1)))
 			return VIRTIO_EBAD_CONFIG;
@@ -168,9 +152,9 @@ static size_t frame(struct virtio_blk_req_hdr *hdr, uint8_t *status,
 {
 	size_t n_out = 1;
 
-	hdr->type = cpu_to_le32(type);
+	hdr->type = virtio_cpu_to_le32(type);
 	hdr->reserved = 0;
-	hdr->sector = cpu_to_le64(sector);
+	hdr->sector = virtio_cpu_to_le64(sector);
 	*status = STATUS_UNSET;
 	out[0] = (struct virtq_buf){ hdr, sizeof(*hdr) };
 	*n_in = 0;

@@ -11,6 +11,7 @@
 #include "virtio/errors.h"
 #include "virtio/le.h"
 #include "virtio/spec.h"
+#include "virtio/spec/blk.h"
 
 #define BIT(n) (1ull << (n))
 #define BLK_WANTED                                                             \

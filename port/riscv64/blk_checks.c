@@ -13,7 +13,7 @@
 
 #include "virtio/errors.h"
 #include "virtio/le.h"
-#include "virtio/spec.h"
+#include "virtio/spec/blk.h"
 
 #define SECTOR VIRTIO_BLK_SECTOR_SIZE
 #define MAX_SECTORS 128u       /* largest single request: 64 KiB */

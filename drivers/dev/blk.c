@@ -2,12 +2,12 @@
 /*
  * virtio-blk driver (VirtIO 1.2, 5.2): config validation, request framing
  * (header, data, status byte) and status mapping, blocking and non-blocking.
- * Queue mechanics are in queue/split.c; the status handshake in
- * transport/transport.c.
+ * Queue mechanics are in queue/split.c; the init sequence in dev/device.c.
  */
 #include <string.h>
 
 #include "virtio/blk.h"
+#include "virtio/device.h"
 #include "virtio/errors.h"
 #include "virtio/le.h"
 #include "virtio/spec.h"
@@ -20,9 +20,9 @@
 #define BLK_SIZE_MAX 65536u
 #define STATUS_UNSET 0xffu /* not a status the device may report as OK */
 
-static int read_config(struct virtio_blk *b)
+static int read_config(void *drv, struct virtio_transport *t)
 {
-	struct virtio_transport *t = b->t;
+	struct virtio_blk *b = drv;
 	uint8_t raw[8];
 	uint32_t bs = VIRTIO_BLK_SECTOR_SIZE;
 	int rc;
@@ -52,9 +52,34 @@ static int read_config(struct virtio_blk *b)
 	return VIRTIO_OK;
 }
 
+static int setup_queues(void *drv, struct virtio_transport *t)
+{
+	struct virtio_blk *b = drv;
+	uint16_t i, n;
+	int rc;
+
+	/* A request is header + data + status: a chain of 3. 2.7.5.3.1 bounds
+	 * every chain by the queue size, an indirect table's too, so a queue
+	 * of fewer than 3 entries cannot carry one even with indirect. */
+	rc = virtq_init(&b->q, t, 0, VIRTQ_MAX_SIZE, 3);
+	if (rc)
+		return rc;
+	n = virtq_size(&b->q);
+	for (i = 0; i < n; i++)
+		b->reqs[i] = NULL;
+	return VIRTIO_OK;
+}
+
+static const struct virtio_device_desc blk_device = {
+	.device_id = VIRTIO_ID_BLOCK,
+	.wanted = BLK_WANTED,
+	.required = 0,
+	.read_config = read_config,
+	.setup_queues = setup_queues,
+};
+
 int virtio_blk_init(struct virtio_blk *b, struct virtio_transport *t)
 {
-	uint16_t i, n;
 	int rc;
 
 	if (!b)
@@ -66,31 +91,11 @@ int virtio_blk_init(struct virtio_blk *b, struct virtio_transport *t)
 	b->capacity = 0;
 	b->blk_size = VIRTIO_BLK_SECTOR_SIZE;
 	b->read_only = b->can_flush = false;
-	if (!t || !t->ops)
-		return VIRTIO_EINVALID_PARAM;
-	if (t->device_id != VIRTIO_ID_BLOCK)
-		return VIRTIO_EBAD_DEVICE_ID;
-	b->t = t;
-	rc = virtio_negotiate(t, BLK_WANTED, 0);
+	rc = virtio_device_check(t, &blk_device);
 	if (rc)
-		return rc; /* negotiate set FAILED */
-	rc = read_config(b);
-	if (rc)
-		goto fail;
-	/* A request is header + data + status: a chain of 3. 2.7.5.3.1 bounds
-	 * every chain by the queue size, an indirect table's too, so a queue
-	 * of fewer than 3 entries cannot carry one even with indirect. */
-	rc = virtq_init(&b->q, t, 0, VIRTQ_MAX_SIZE, 3);
-	if (rc)
-		goto fail;
-	n = virtq_size(&b->q);
-	for (i = 0; i < n; i++)
-		b->reqs[i] = NULL;
-	virtio_finish_init(t);
-	return VIRTIO_OK;
-fail:
-	virtio_fail(t);
-	return rc;
+		return rc;
+	b->t = t; /* ours from here: destroy resets it */
+	return virtio_device_init(t, &blk_device, b);
 }
 
 static int check_usable(const struct virtio_blk *b)
@@ -115,14 +120,6 @@ static int check_io(const struct virtio_blk *b, uint64_t sector,
 	    end > b->capacity)
 		return VIRTIO_EINVALID_PARAM;
 	return VIRTIO_OK;
-}
-
-/* The device no longer follows the protocol: stop it (after reset it owns
- * nothing) and refuse everything until destroy. */
-static void stop_device(struct virtio_blk *b)
-{
-	(void)virtio_reset(b->t);
-	b->t->broken = true;
 }
 
 /*
@@ -182,14 +179,14 @@ static int request(struct virtio_blk *b, uint32_t type, uint64_t sector,
 	if (rc == VIRTIO_ETIMEOUT || rc == VIRTIO_EBAD_USED) {
 		/* hdr, status and data are on loan to the device: take them
 		 * back (reset, then destroy) before this frame returns. */
-		stop_device(b);
+		virtio_device_stop(b->t);
 		virtq_destroy(&b->q);
 		return rc;
 	}
 	if (rc)
 		return rc;
 	if (used == 0) {
-		stop_device(b);
+		virtio_device_stop(b->t);
 		virtq_destroy(&b->q);
 		return VIRTIO_EBAD_USED;
 	}
@@ -308,8 +305,9 @@ int virtio_blk_peek(struct virtio_blk *b, uint16_t *token)
 	if (rc)
 		return rc;
 	rc = virtq_peek_used(&b->q, token);
+	/* On a lie, the requests in flight come back at destroy. */
 	if (rc == VIRTIO_EBAD_USED)
-		stop_device(b); /* requests in flight come back at destroy */
+		virtio_device_stop(b->t);
 	return rc;
 }
 
@@ -327,12 +325,12 @@ int virtio_blk_complete(struct virtio_blk *b, uint16_t token,
 		return VIRTIO_EWRONG_TOKEN;
 	rc = virtq_pop_used(&b->q, token, &used);
 	if (rc == VIRTIO_EBAD_USED)
-		stop_device(b);
+		virtio_device_stop(b->t);
 	if (rc)
 		return rc;
 	b->reqs[token] = NULL;
 	if (used == 0) {
-		stop_device(b);
+		virtio_device_stop(b->t);
 		return VIRTIO_EBAD_USED;
 	}
 	return finish(used, req->type == VIRTIO_BLK_T_OUT ? 0 : (uint32_t)req->len,

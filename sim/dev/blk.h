@@ -18,6 +18,7 @@
 
 #include "sim/vdev.h"
 #include "virtio/spec.h"
+#include "virtio/spec/blk.h"
 
 #define SIM_BLK_MAX_SECTORS 4096u
 #define SIM_BLK_DEFAULT_SECTORS 128u

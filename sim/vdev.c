@@ -9,6 +9,7 @@
 #include "sim/decide.h"
 #include "sim/device.h"
 #include "sim/vdev.h"
+#include "virtio/le.h"
 #include "virtio/spec.h"
 
 #define BIT(n) (1ull << (n))
@@ -521,13 +522,9 @@ static const char *config_check(struct sim_vdev *d, const char *op,
 uint64_t sim_vdev_config_read(struct sim_vdev *d, uint32_t off, unsigned width)
 {
 	const char *name = config_check(d, "reads", off, width);
-	uint64_t v = 0;
-
 	if (!name)
 		return 0;
-	for (unsigned i = 0; i < width; i++)
-		v |= (uint64_t)d->config[off + i] << (8 * i);
-	return sim_decide(name, v, width);
+	return sim_decide(name, virtio_get_le(d->config + off, width), width);
 }
 
 void sim_vdev_config_write(struct sim_vdev *d, uint32_t off, unsigned width,

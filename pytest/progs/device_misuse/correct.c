@@ -153,16 +153,16 @@ static int ok_chains(void)
 static int ok_event_idx(void)
 {
 	EXPECT(bring_up(F_EVENT_IDX) & F_EVENT_IDX, "event idx offered");
-	put16(AVAIL + 4 + 2 * QSIZE, 0); /* used_event: after the first */
+	virtio_put_le16(AVAIL + 4 + 2 * QSIZE, 0); /* used_event: after the first */
 	blk_request(VIRTIO_BLK_T_GET_ID, 0, 20);
 	EXPECT(avail_event() == 1, "avail_event %u", avail_event());
 	EXPECT(isr() & 1, "interrupt for used_event 0");
-	put16(AVAIL + 4 + 2 * QSIZE, 2); /* wake me once entry 2 is used */
+	virtio_put_le16(AVAIL + 4 + 2 * QSIZE, 2); /* wake me once entry 2 is used */
 	blk_request(VIRTIO_BLK_T_GET_ID, 0, 20);
 	EXPECT(!(isr() & 1), "interrupt before used_event");
 	blk_request(VIRTIO_BLK_T_GET_ID, 0, 20);
 	EXPECT(isr() & 1, "no interrupt when entry used_event was used");
-	put16(AVAIL + 4 + 2 * QSIZE, 10);
+	virtio_put_le16(AVAIL + 4 + 2 * QSIZE, 10);
 	blk_request(VIRTIO_BLK_T_GET_ID, 0, 20);
 	EXPECT(!(isr() & 1), "interrupt long before used_event");
 	EXPECT(avail_event() == 4 && used_idx() == 4, "avail_event %u used %u",
@@ -174,7 +174,7 @@ static int ok_event_idx(void)
 static int ok_no_interrupt_flag(void)
 {
 	bring_up(0);
-	put16(AVAIL, VIRTQ_AVAIL_F_NO_INTERRUPT);
+	virtio_put_le16(AVAIL, VIRTQ_AVAIL_F_NO_INTERRUPT);
 	blk_request(VIRTIO_BLK_T_GET_ID, 0, 20);
 	EXPECT(used_idx() == 1 && !(isr() & 1), "interrupt despite NO_INTERRUPT");
 	status_set(0);

@@ -248,42 +248,36 @@ volatile uint8_t *config(void)
 
 /* ---- rings ---------------------------------------------------------------- */
 
-void put16(uint8_t *p, uint16_t v) { p[0] = (uint8_t)v; p[1] = (uint8_t)(v >> 8); }
-void put32(uint8_t *p, uint32_t v) { put16(p, (uint16_t)v); put16(p + 2, (uint16_t)(v >> 16)); }
-void put64(uint8_t *p, uint64_t v) { put32(p, (uint32_t)v); put32(p + 4, (uint32_t)(v >> 32)); }
-uint16_t get16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
-uint32_t get32(const uint8_t *p) { return get16(p) | (uint32_t)get16(p + 2) << 16; }
-
 /* Descriptor i of the ring (table == NULL) or of an indirect table. */
 void desc(uint8_t *table, unsigned i, virtio_paddr_t a, uint32_t len,
 		 uint16_t flags, uint16_t next)
 {
 	uint8_t *d = (table ? table : drv.ring) + 16 * i;
 
-	put64(d, a);
-	put32(d + 8, len);
-	put16(d + 12, flags);
-	put16(d + 14, next);
+	virtio_put_le64(d, a);
+	virtio_put_le32(d + 8, len);
+	virtio_put_le16(d + 12, flags);
+	virtio_put_le16(d + 14, next);
 }
 
 void make_avail(uint16_t head)
 {
-	put16(AVAIL + 4 + 2 * (drv.avail_idx % QSIZE), head);
+	virtio_put_le16(AVAIL + 4 + 2 * (drv.avail_idx % QSIZE), head);
 	drv.avail_idx++;
-	put16(AVAIL + 2, drv.avail_idx);
+	virtio_put_le16(AVAIL + 2, drv.avail_idx);
 	notify(0);
 }
 
-uint16_t used_idx(void) { return get16(drv.used + 2); }
-uint32_t used_id(unsigned n) { return get32(drv.used + 4 + 8 * (n % QSIZE)); }
-uint32_t used_len(unsigned n) { return get32(drv.used + 8 + 8 * (n % QSIZE)); }
-uint16_t avail_event(void) { return get16(drv.used + 4 + 8 * QSIZE); }
+uint16_t used_idx(void) { return virtio_get_le16(drv.used + 2); }
+uint32_t used_id(unsigned n) { return virtio_get_le32(drv.used + 4 + 8 * (n % QSIZE)); }
+uint32_t used_len(unsigned n) { return virtio_get_le32(drv.used + 8 + 8 * (n % QSIZE)); }
+uint16_t avail_event(void) { return virtio_get_le16(drv.used + 4 + 8 * QSIZE); }
 
 void blk_header(uint32_t type, uint64_t sector)
 {
-	put32(drv.buf + HDR, type);
-	put32(drv.buf + HDR + 4, 0);
-	put64(drv.buf + HDR + 8, sector);
+	virtio_put_le32(drv.buf + HDR, type);
+	virtio_put_le32(drv.buf + HDR + 4, 0);
+	virtio_put_le64(drv.buf + HDR + 8, sector);
 	drv.buf[STATUS] = 0xee;
 }
 

@@ -14,6 +14,7 @@
 #include <stdio.h>
 
 #include "sim/dev/blk.h"
+#include "virtio/le.h"
 #include "sim/mmio.h"
 #include "sim/pci.h"
 #include "virtio/pci_regs.h"
@@ -100,12 +101,7 @@ void notify(uint16_t qi);
 uint32_t isr(void);
 volatile uint8_t *config(void);
 
-/* Queue 0's rings and blk requests in drv.buf. */
-void put16(uint8_t *p, uint16_t v);
-void put32(uint8_t *p, uint32_t v);
-void put64(uint8_t *p, uint64_t v);
-uint16_t get16(const uint8_t *p);
-uint32_t get32(const uint8_t *p);
+/* Queue 0's rings and blk requests in drv.buf (fields: virtio/le.h). */
 void desc(uint8_t *table, unsigned i, virtio_paddr_t a, uint32_t len,
 	  uint16_t flags, uint16_t next);
 void make_avail(uint16_t head);

@@ -21,6 +21,7 @@
  * Bytes sent and typed are seed + i. At most CONSOLE_MAX_OPS operations
  * run; bytes past that are ignored, as after a stop.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "fuzz/device.h"
@@ -54,17 +55,26 @@ static size_t rx_seen;  /* bytes of the model's sent log the driver returned */
  * (VFUZZ_HARNESS_LOG=2), never a finding.
  */
 
-static void check_ok(int rc, const char *what)
-{
-	if (rc != VIRTIO_OK)
-		fuzz_log_op("oracle", rc, "expected OK from %s", what);
-}
+/* `what` returned `rc` where an honest device gives `want`, unless the
+ * driver has stopped the device: after ETIMEOUT (a blocking read with
+ * nothing typed times out on an honest device too) every call is EBROKEN,
+ * as console.h promises. */
+static bool stopped;
 
 static void check_rc(int rc, int want, const char *what)
 {
+	if (stopped)
+		want = VIRTIO_EBROKEN;
 	if (rc != want)
 		fuzz_log_op("oracle", rc, "expected %s from %s",
 			    virtio_strerror(want), what);
+	if (rc == VIRTIO_ETIMEOUT || rc == VIRTIO_EBAD_USED)
+		stopped = true;
+}
+
+static void check_ok(int rc, const char *what)
+{
+	check_rc(rc, VIRTIO_OK, what);
 }
 
 /* Bytes the device sent or the host typed that the driver has not
@@ -121,21 +131,57 @@ static void check_output(int rc, const char *what, const uint8_t *p,
 	out_seen = len;
 }
 
+/* Did the device offer feature `bit` (its decided offer, not its config)? */
+static bool offered(unsigned bit)
+{
+	return model.dev.features_decided && ((model.dev.features >> bit) & 1);
+}
+
 static void check_size(bool known, const struct virtio_console_size *s)
 {
-	bool offered = !model.cfg.no_size;
+	bool offer = offered(VIRTIO_CONSOLE_F_SIZE);
 
-	if (known != offered ||
+	if (known != offer ||
 	    (known && (s->columns != model.cfg.cols ||
 		       s->rows != model.cfg.rows)))
 		fuzz_log_op("oracle", VIRTIO_OK,
 			    "size known=%d %ux%u, the device has known=%d "
 			    "%ux%u",
 			    known, known ? s->columns : 0, known ? s->rows : 0,
-			    offered, model.cfg.cols, model.cfg.rows);
+			    offer, model.cfg.cols, model.cfg.rows);
 }
 
 /* ---- operations ------------------------------------------------------- */
+
+/* FNV-1a, so op lines can say which bytes went each way (the tests
+ * recompute it from the bytes they expect). Only when op lines are printed
+ * (VFUZZ_HARNESS_LOG=2, read here as fuzz_init does: the harness has no
+ * query for it): hashing every byte would slow the fuzzer down. */
+#define FNV_INIT 0x811c9dc5u
+static uint32_t fnv(uint32_t h, const uint8_t *p, size_t n)
+{
+	static int on = -1;
+
+	if (on < 0) {
+		const char *v = getenv("VFUZZ_HARNESS_LOG");
+
+		on = v && atoi(v) >= 2;
+	}
+	for (size_t i = 0; on && i < n; i++)
+		h = (h ^ p[i]) * 0x01000193u;
+	return h;
+}
+
+/* Bytes the device read from the driver since the last check_output
+ * (during this operation), and their hash. */
+static size_t device_read(uint32_t *h)
+{
+	size_t len;
+	const uint8_t *out = sim_console_output(&model, &len);
+
+	*h = fnv(FNV_INIT, out + out_seen, len - out_seen);
+	return len - out_seen;
+}
 
 static void fill(uint8_t *p, size_t n, uint8_t seed)
 {
@@ -143,15 +189,31 @@ static void fill(uint8_t *p, size_t n, uint8_t seed)
 		p[i] = (uint8_t)(seed + i);
 }
 
+static int op_send(uint8_t ch)
+{
+	int rc = virtio_console_send(&con, ch);
+	uint32_t h;
+	size_t n = device_read(&h);
+
+	check_ok(rc, "send");
+	check_output(rc, "send", &ch, 1);
+	fuzz_log_op("send", rc, "device_read=%zu fnv=%08x", n, h);
+	return rc;
+}
+
 static int op_send_bytes(size_t len, uint8_t seed)
 {
 	int rc;
+	uint32_t h;
+	size_t n;
 
 	fill(data, len, seed);
 	rc = virtio_console_send_bytes(&con, data, len);
+	n = device_read(&h);
 	check_ok(rc, "send_bytes");
 	check_output(rc, "send_bytes", data, len);
-	fuzz_log_op("send_bytes", rc, "len=%zu", len);
+	fuzz_log_op("send_bytes", rc, "len=%zu device_read=%zu fnv=%08x", len,
+		    n, h);
 	return rc;
 }
 
@@ -159,6 +221,7 @@ static int op_recv(bool pop, unsigned max)
 {
 	unsigned n = 0;
 	uint8_t ch = 0;
+	uint32_t h = FNV_INIT;
 	bool got = true;
 	int rc = VIRTIO_OK;
 
@@ -167,13 +230,15 @@ static int op_recv(bool pop, unsigned max)
 		check_ok(rc, "recv");
 		if (rc)
 			break;
-		if (got)
+		if (got) {
 			check_received("recv", &ch, 1, pop);
-		else
+			h = fnv(h, &ch, 1);
+		} else {
 			check_nothing_pending("recv");
+		}
 		n += got;
 	}
-	fuzz_log_op(pop ? "recv" : "recv_peek", rc, "bytes=%u", n);
+	fuzz_log_op(pop ? "recv" : "recv_peek", rc, "bytes=%u fnv=%08x", n, h);
 	return rc;
 }
 
@@ -187,7 +252,7 @@ static int op_read(size_t len)
 	check_rc(rc, pending ? VIRTIO_OK : VIRTIO_ETIMEOUT, "read");
 	if (!rc)
 		check_received("read", data, n, true);
-	fuzz_log_op("read", rc, "bytes=%zu", n);
+	fuzz_log_op("read", rc, "bytes=%zu fnv=%08x", n, fnv(FNV_INIT, data, n));
 	return rc;
 }
 
@@ -208,14 +273,16 @@ static int op_size(void)
 static int op_emergency_write(uint8_t ch)
 {
 	int rc = virtio_console_emergency_write(&con, ch);
+	uint32_t h;
+	size_t n = device_read(&h);
 
-	if (con.has_emerg_write) {
+	if (offered(VIRTIO_CONSOLE_F_EMERG_WRITE)) {
 		check_ok(rc, "emergency_write");
 	} else {
 		check_rc(rc, VIRTIO_EUNSUPPORTED, "emergency_write");
 	}
 	check_output(rc, "emergency_write", &ch, 1);
-	fuzz_log_op("emergency_write", rc, NULL);
+	fuzz_log_op("emergency_write", rc, "device_read=%zu fnv=%08x", n, h);
 	return rc;
 }
 
@@ -261,6 +328,7 @@ unsigned fuzz_console_workload(struct virtio_transport *t,
 	if (work->len == 0)
 		work = &def;
 	out_seen = rx_seen = 0;
+	stopped = false;
 	rc = virtio_console_init(&con, t);
 	check_ok(rc, "init");
 	fuzz_log_op("init", rc, NULL);
@@ -275,15 +343,9 @@ unsigned fuzz_console_workload(struct virtio_transport *t,
 		ops++;
 		rc = VIRTIO_OK;
 		switch (op) {
-		case 0: {
-			uint8_t ch = fuzz_u8(work);
-
-			rc = virtio_console_send(&con, ch);
-			check_ok(rc, "send");
-			check_output(rc, "send", &ch, 1);
-			fuzz_log_op("send", rc, NULL);
+		case 0:
+			rc = op_send(fuzz_u8(work));
 			break;
-		}
 		case 1: {
 			size_t len = fuzz_u16(work) % (SEND_MAX + 1);
 

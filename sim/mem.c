@@ -88,14 +88,9 @@ static void unpoison(void *p, size_t n)
 /*
  * Copies and fills that stay between the DMA window and the sim's own
  * buffers: the shadow has already checked the window side, so they skip
- * ASan's range checks (the fuzz path's largest sanitizer cost). Copies that
- * read or write the driver's buffers check its side first (check_driver).
+ * ASan's range checks (SIM_UNCHECKED). Copies that read or write the
+ * driver's buffers check its side first (check_driver).
  */
-#if defined(__clang__)
-#define SIM_UNCHECKED __attribute__((no_sanitize("address"), no_builtin("memcpy", "memset")))
-#else
-#define SIM_UNCHECKED __attribute__((no_sanitize_address, optimize("no-tree-loop-distribute-patterns")))
-#endif
 
 SIM_UNCHECKED static void window_copy(void *dst, const void *src, size_t n)
 {

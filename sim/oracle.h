@@ -74,10 +74,10 @@ void sim_oracle_expect_ok(int rc, const char *call);
  * A window around one blocking call with nothing else in flight: any lie
  * or error status counted between begin and ok was the call's, so a call
  * that returned success accepted it (lie-accepted). Call ok only after a
- * success.
+ * success; it returns false when it reported.
  */
 void sim_oracle_call_begin(void);
-void sim_oracle_call_ok(const char *call);
+bool sim_oracle_call_ok(const char *call);
 
 /* What a successful call claims about a buffer it got back. */
 #define SIM_ORACLE_DATA 0x1u   /* buf holds data the device wrote */

@@ -42,6 +42,7 @@ int fuzz_blk_mmio_setup_rings(const struct fuzz_case *c,
 	if (sim_blk_create(&blk_dev, &cfg) != 0 ||
 	    sim_mmio_attach(&mmio_dev, FUZZ_MMIO_BASE, version, &blk_dev.dev) != 0)
 		return VIRTIO_EINVALID_PARAM; /* a harness bug, not the driver's */
+	fuzz_blk_disk = &blk_dev;
 	int rc = virtio_mmio_init(m, hal, FUZZ_MMIO_BASE, FUZZ_MMIO_SIZE);
 	m->t.poll_budget = FUZZ_POLL_BUDGET;
 	return rc;

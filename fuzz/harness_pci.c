@@ -28,6 +28,7 @@ int fuzz_blk_pci_setup(const struct fuzz_case *c, const struct virtio_hal *hal,
 	    sim_pci_init(&host, firmware_bars) != 0 ||
 	    sim_pci_attach(&host, FUZZ_PCI_DEVNO, 0, &blk_dev.dev) != 0)
 		return VIRTIO_EINVALID_PARAM; /* a harness bug, not the driver's */
+	fuzz_blk_disk = &blk_dev;
 	rc = virtio_pci_bus_init(&bus, hal, SIM_PCI_ECAM_BASE, SIM_PCI_BUS,
 				 SIM_PCI_BUS);
 	/* Any virtio function: a device id outside the virtio range is then

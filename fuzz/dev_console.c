@@ -21,11 +21,15 @@
  * Bytes sent and typed are seed + i. At most CONSOLE_MAX_OPS operations
  * run; bytes past that are ignored, as after a stop.
  */
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "fuzz/device.h"
 #include "sim/dev/console.h"
+#include "sim/oracle.h"
+#include "sim/sim.h"
 #include "virtio/console.h"
 
 /* As blk's: the queue the model offers and half again. */
@@ -45,15 +49,30 @@ static size_t out_seen; /* bytes of the model's output log */
 static size_t rx_seen;  /* bytes of the model's sent log the driver returned */
 
 /* ---- oracle checks ----------------------------------------------------
- * What the model knows the answers must be, on a device that did not
- * deviate. Each is one small function so that sim/oracle.h can take them
- * over when it lands: check_ok -> sim_oracle_expect_ok(rc, what),
- * check_rc -> the same with the expected error, check_received ->
- * sim_oracle_returned(buf, len, what), check_output and check_size ->
- * sim_oracle_mismatch(...), each a finding only if !sim_deviated(). Until
- * then a failed check is one `op: oracle ...` line in the op log
- * (VFUZZ_HARNESS_LOG=2), never a finding.
+ * What the model knows the answers must be (sim/oracle.h). A call with
+ * valid arguments fails on a device that deviated nowhere:
+ * honest-device-rejected. The driver copies received bytes out of its own
+ * buffer, so they are judged on content: bytes received, bytes the device
+ * read from the driver and the size are compared with the model's logs,
+ * and a difference is data-mismatch, judged only while nothing deviated
+ * (a lying device may make the logs and the driver part ways without the
+ * driver being wrong). Every failed check also writes an `op: oracle` line
+ * (VFUZZ_HARNESS_LOG=2).
  */
+static void mismatch(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
+static void mismatch(const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	if (sim_deviated())
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	sim_report(SIM_DATA_MISMATCH, NULL, NULL, "%s", msg);
+}
 
 /* `what` returned `rc` where an honest device gives `want`, unless the
  * driver has stopped the device: after ETIMEOUT (a blocking read with
@@ -68,6 +87,8 @@ static void check_rc(int rc, int want, const char *what)
 	if (rc != want)
 		fuzz_log_op("oracle", rc, "expected %s from %s",
 			    virtio_strerror(want), what);
+	if (want == VIRTIO_OK)
+		sim_oracle_expect_ok(rc, what);
 	if (rc == VIRTIO_ETIMEOUT || rc == VIRTIO_EBAD_USED)
 		stopped = true;
 }
@@ -97,11 +118,15 @@ static void check_received(const char *what, const uint8_t *got, size_t n,
 	size_t sent;
 	const uint8_t *log = sim_console_sent(&model, &sent);
 
-	if (rx_seen + n > sent || memcmp(got, log + rx_seen, n))
+	if (rx_seen + n > sent || memcmp(got, log + rx_seen, n)) {
 		fuzz_log_op("oracle", VIRTIO_OK,
 			    "%s returned %zu bytes the device did not send "
 			    "[at=%zu] [sent=%zu]",
 			    what, n, rx_seen, sent);
+		mismatch("driver's console receive returns bytes the device "
+			 "did not send [at=%zu] [sent=%zu]",
+			 rx_seen, sent);
+	}
 	if (consumed)
 		rx_seen += n;
 }
@@ -109,10 +134,14 @@ static void check_received(const char *what, const uint8_t *got, size_t n,
 /* `what` got nothing: right only when nothing is pending. */
 static void check_nothing_pending(const char *what)
 {
-	if (rx_pending())
+	if (rx_pending()) {
 		fuzz_log_op("oracle", VIRTIO_OK,
 			    "%s returned nothing with %zu bytes pending", what,
 			    rx_pending());
+		mismatch("driver's console receive returns nothing while the "
+			 "device sent bytes it did not hand back [pending=%zu]",
+			 rx_pending());
+	}
 }
 
 /* After `what` succeeded (rc 0): since the last check the device read
@@ -124,10 +153,14 @@ static void check_output(int rc, const char *what, const uint8_t *p,
 	size_t len;
 	const uint8_t *out = sim_console_output(&model, &len);
 
-	if (!rc && (len - out_seen != n || memcmp(out + out_seen, p, n)))
+	if (!rc && (len - out_seen != n || memcmp(out + out_seen, p, n))) {
 		fuzz_log_op("oracle", VIRTIO_OK,
 			    "%s: the device read %zu bytes, not the %zu sent",
 			    what, len - out_seen, n);
+		mismatch("driver's console send succeeds but the device read "
+			 "other bytes [read=%zu] [sent=%zu]",
+			 len - out_seen, n);
+	}
 	out_seen = len;
 }
 
@@ -143,12 +176,16 @@ static void check_size(bool known, const struct virtio_console_size *s)
 
 	if (known != offer ||
 	    (known && (s->columns != model.cfg.cols ||
-		       s->rows != model.cfg.rows)))
+		       s->rows != model.cfg.rows))) {
 		fuzz_log_op("oracle", VIRTIO_OK,
 			    "size known=%d %ux%u, the device has known=%d "
 			    "%ux%u",
 			    known, known ? s->columns : 0, known ? s->rows : 0,
 			    offer, model.cfg.cols, model.cfg.rows);
+		mismatch("driver's console size is not the device's "
+			 "[columns=%u] [rows=%u]",
+			 known ? s->columns : 0u, known ? s->rows : 0u);
+	}
 }
 
 /* ---- operations ------------------------------------------------------- */

@@ -113,6 +113,42 @@ extern const struct sim_blk_config fuzz_blk_config;
 unsigned fuzz_blk_workload(struct virtio_transport *t, struct fuzz_in *work);
 
 /*
+ * After each call the blk workload asks the oracles (sim/oracle.h) whether
+ * the answer was right: a call with valid arguments succeeds when nothing
+ * deviated, a success follows no lie the driver could see and no error
+ * status and hands back only bytes the device wrote, reads return what a
+ * shadow of the disk holds, writes land as written (checked against
+ * fuzz_blk_disk, the device the last set-up made; NULL: no disk checks).
+ * The driver API it calls: the real driver, or for tests one that gets
+ * something wrong (fuzz_blk_workload_with).
+ */
+struct sim_blk;
+extern struct sim_blk *fuzz_blk_disk;
+struct fuzz_blk_driver {
+	int (*init)(struct virtio_blk *b, struct virtio_transport *t);
+	int (*read)(struct virtio_blk *b, uint64_t sector, void *buf,
+		    size_t len);
+	int (*write)(struct virtio_blk *b, uint64_t sector, const void *buf,
+		     size_t len);
+	int (*flush)(struct virtio_blk *b);
+	int (*get_id)(struct virtio_blk *b, uint8_t id[20]);
+	int (*submit_read)(struct virtio_blk *b, struct virtio_blk_req *req,
+			   uint64_t sector, void *buf, size_t len,
+			   uint16_t *token);
+	int (*submit_write)(struct virtio_blk *b, struct virtio_blk_req *req,
+			    uint64_t sector, const void *buf, size_t len,
+			    uint16_t *token);
+	int (*peek)(struct virtio_blk *b, uint16_t *token);
+	int (*complete)(struct virtio_blk *b, uint16_t token,
+			struct virtio_blk_req *req);
+	void (*destroy)(struct virtio_blk *b);
+};
+extern const struct fuzz_blk_driver fuzz_blk_real_driver;
+unsigned fuzz_blk_workload_with(const struct fuzz_blk_driver *drv,
+				struct virtio_transport *t,
+				struct fuzz_in *work);
+
+/*
  * Seed completion: with VFUZZ_HARNESS_LOG set (read once by fuzz_init), each
  * workload prints one line to stderr,
  *   harness: <target> init=<rc name> ops=<n run> failed=<n> completed=<0|1>

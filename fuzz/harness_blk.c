@@ -2,26 +2,66 @@
 /*
  * The blk workload shared by the blk fuzz targets, tests and the benchmark:
  * operations named by input bytes (opcodes in fuzz/harness.h) through the
- * real driver's blocking and non-blocking APIs, then teardown.
+ * driver's blocking and non-blocking APIs, then teardown. After each call
+ * the oracles (sim/oracle.h) judge its answer, and a shadow of the disk
+ * says what reads must return. Not here: the device (harness_dev.c).
  */
 #include <string.h>
 
 #include "fuzz/device.h"
 #include "sim/dev/blk.h"
+#include "sim/oracle.h"
 
 #define SLOTS 4
 #define MAX_SECTORS 8
+#define SECTOR VIRTIO_BLK_SECTOR_SIZE
+
+_Static_assert(FUZZ_BLK_SECTORS <= 64, "the shadow keeps a bit per sector");
 
 struct slot {
 	struct virtio_blk_req req;
 	uint16_t token;
 	bool busy;
-	uint8_t buf[MAX_SECTORS * VIRTIO_BLK_SECTOR_SIZE];
+	bool write;
+	uint64_t sector;
+	size_t len;
+	uint64_t sectors;   /* its sectors, if all are on the disk */
+	uint64_t checkable; /* read: known at submit, no write submitted since */
+	uint8_t buf[MAX_SECTORS * SECTOR];
 };
 
+struct sim_blk *fuzz_blk_disk;
+const struct fuzz_blk_driver fuzz_blk_real_driver = {
+	.init = virtio_blk_init,
+	.read = virtio_blk_read,
+	.write = virtio_blk_write,
+	.flush = virtio_blk_flush,
+	.get_id = virtio_blk_get_id,
+	.submit_read = virtio_blk_submit_read,
+	.submit_write = virtio_blk_submit_write,
+	.peek = virtio_blk_peek,
+	.complete = virtio_blk_complete,
+	.destroy = virtio_blk_destroy,
+};
+
+static const struct fuzz_blk_driver *drv;
 static struct virtio_blk blk;
 static struct slot slots[SLOTS];
-static uint8_t data[MAX_SECTORS * VIRTIO_BLK_SECTOR_SIZE];
+static uint8_t data[MAX_SECTORS * SECTOR];
+
+/*
+ * The shadow of the disk: a sector of `known` holds its fresh pattern, or,
+ * in `own`, 512 times the byte fill[] says (this workload writes sectors of
+ * one byte: the last write that landed). A write in flight, failed or
+ * untrue makes its sectors unknown; two writes in flight on one sector
+ * (`conflict`) may land in either order, so it stays unknown until a later
+ * write lands alone.
+ */
+static uint64_t known, own, conflict;
+static uint8_t fill[FUZZ_BLK_SECTORS];
+static uint8_t ramp[256 + SECTOR]; /* sim_blk_pattern: windows of a ramp */
+static uint8_t uniform[SECTOR];    /* a sector of uniform_byte */
+static int uniform_byte = -1;
 
 /* The default workload: both APIs, every request type. */
 static const uint8_t default_ops[] = {
@@ -34,12 +74,140 @@ static const uint8_t default_ops[] = {
 	6, 6,             /* complete both */
 };
 
+/* Sectors [sector, sector + len / SECTOR) as bits, if all are on the
+ * device's disk (0 otherwise: nothing to check, nothing to forget). */
+static uint64_t sectors_of(uint64_t sector, size_t len)
+{
+	uint64_t n = len / SECTOR;
+	uint64_t cap = fuzz_blk_disk ? fuzz_blk_disk->capacity
+				     : FUZZ_BLK_SECTORS;
+
+	if (sector >= cap || n > cap - sector ||
+	    sector + n > FUZZ_BLK_SECTORS)
+		return 0;
+	return ((1ull << n) - 1) << sector;
+}
+
+static const uint8_t *expected(uint64_t s)
+{
+	if (!(own >> s & 1))
+		return ramp + (uint8_t)sim_blk_pattern(s, 0);
+	if (uniform_byte != fill[s]) {
+		uniform_byte = fill[s];
+		memset(uniform, fill[s], SECTOR);
+	}
+	return uniform;
+}
+
+static bool idle(void)
+{
+	for (int i = 0; i < SLOTS; i++)
+		if (slots[i].busy)
+			return false;
+	return true;
+}
+
+static uint64_t writes_in_flight(void)
+{
+	uint64_t m = 0;
+
+	for (int i = 0; i < SLOTS; i++)
+		if (slots[i].busy && slots[i].write)
+			m |= slots[i].sectors;
+	return m;
+}
+
+/* A successful, genuine read of `len` bytes at `sector` into buf. */
+static void check_read(const uint8_t *buf, uint64_t sector, size_t len,
+		       uint64_t checkable, const char *call)
+{
+	for (uint64_t i = 0; i < len / SECTOR; i++) {
+		uint64_t s = sector + i;
+
+		if (checkable >> s & 1 &&
+		    !sim_oracle_same(buf + i * SECTOR, expected(s), SECTOR,
+				     "driver's %s returns other bytes than the "
+				     "disk holds [sector=%llu]",
+				     call, (unsigned long long)s))
+			return;
+	}
+}
+
+/* A write of `sectors` starts: what they hold is unknown until it lands. */
+static void write_starts(uint64_t sectors)
+{
+	conflict |= sectors & writes_in_flight();
+	known &= ~sectors;
+	for (int i = 0; i < SLOTS; i++)
+		if (slots[i].busy && !slots[i].write)
+			slots[i].checkable &= ~sectors;
+}
+
+/* A write of buf (one byte repeated) ended; `landed`: a genuine success,
+ * so it must be on the device's disk as written. */
+static void write_ends(const uint8_t *buf, uint64_t sector, size_t len,
+		       bool landed, const char *call)
+{
+	uint64_t sectors = sectors_of(sector, len) & ~conflict;
+
+	/* The disk is public in struct sim_blk: compared in place. */
+	for (uint64_t i = 0; landed && sectors && i < len / SECTOR; i++) {
+		uint64_t s = sector + i;
+
+		if (!(sectors >> s & 1) ||
+		    (fuzz_blk_disk &&
+		     !sim_oracle_same(fuzz_blk_disk->disk + s * SECTOR,
+				      buf + i * SECTOR, SECTOR,
+				      "driver's %s did not land as written "
+				      "[sector=%llu]",
+				      call, (unsigned long long)s)))
+			continue;
+		fill[s] = buf[i * SECTOR];
+		own |= 1ull << s;
+		known |= 1ull << s;
+	}
+	conflict &= writes_in_flight();
+}
+
+static void check_id(const uint8_t *id)
+{
+	size_t n = 0;
+
+	while (n < VIRTIO_BLK_ID_BYTES && id[n])
+		n++;
+	/* The device's bytes are the id up to its NUL; the zero padding
+	 * after it is the driver's own. */
+	if (sim_oracle_returned(id, n < VIRTIO_BLK_ID_BYTES ? n + 1 : n,
+				"virtio_blk_get_id") &&
+	    fuzz_blk_disk)
+		sim_oracle_same(id, fuzz_blk_disk->serial, VIRTIO_BLK_ID_BYTES,
+				"driver's virtio_blk_get_id returns another id "
+				"than the device's");
+}
+
 static struct slot *free_slot(void)
 {
 	for (int i = 0; i < SLOTS; i++)
 		if (!slots[i].busy)
 			return &slots[i];
 	return NULL;
+}
+
+/* Judge the completion of slot s with result rc. */
+static void completed(struct slot *s, int rc)
+{
+	const char *call = "virtio_blk_complete";
+
+	s->busy = false;
+	if (!s->write) {
+		if (rc == 0 && sim_oracle_returned(s->buf, s->len, call))
+			check_read(s->buf, s->sector, s->len, s->checkable, call);
+		return;
+	}
+	write_ends(s->buf, s->sector, s->len,
+		   rc == 0 && sim_oracle_check(s->buf, s->len,
+					       SIM_ORACLE_STATUS, call),
+		   call);
 }
 
 /* Complete the next finished request, polling a bounded number of times
@@ -49,18 +217,20 @@ static int complete_one(void)
 {
 	uint16_t token;
 	int rc = VIRTIO_ENOT_READY;
-	unsigned budget = 1;
-	for (int i = 0; i < SLOTS; i++)
-		if (slots[i].busy)
-			budget = FUZZ_POLL_BUDGET;
+	bool any = !idle();
+	unsigned budget = any ? FUZZ_POLL_BUDGET : 1;
+
 	for (unsigned i = 0; i < budget && rc == VIRTIO_ENOT_READY; i++)
-		rc = virtio_blk_peek(&blk, &token);
+		rc = drv->peek(&blk, &token);
+	if (any) /* an honest device finished it at the notify */
+		sim_oracle_expect_ok(rc, "virtio_blk_peek");
 	if (rc != 0)
 		return rc;
 	for (int i = 0; i < SLOTS; i++) {
 		if (slots[i].busy && slots[i].token == token) {
-			rc = virtio_blk_complete(&blk, token, &slots[i].req);
-			slots[i].busy = false;
+			rc = drv->complete(&blk, token, &slots[i].req);
+			sim_oracle_expect_ok(rc, "virtio_blk_complete");
+			completed(&slots[i], rc);
 			return rc;
 		}
 	}
@@ -73,30 +243,111 @@ static int submit(bool write, uint64_t sector, size_t len, uint8_t fill)
 	if (!s)
 		return VIRTIO_EQUEUE_FULL; /* all SLOTS in flight */
 	int rc;
+	s->write = write;
+	s->sector = sector;
+	s->len = len;
+	s->sectors = sectors_of(sector, len);
 	if (write) {
 		memset(s->buf, fill, len);
-		rc = virtio_blk_submit_write(&blk, &s->req, sector, s->buf, len,
-					     &s->token);
+		rc = drv->submit_write(&blk, &s->req, sector, s->buf, len,
+				       &s->token);
 	} else {
-		rc = virtio_blk_submit_read(&blk, &s->req, sector, s->buf, len,
-					    &s->token);
+		rc = drv->submit_read(&blk, &s->req, sector, s->buf, len,
+				      &s->token);
 	}
+	if (s->sectors)
+		sim_oracle_expect_ok(rc, write ? "virtio_blk_submit_write"
+					       : "virtio_blk_submit_read");
 	s->busy = rc == 0;
+	if (write && s->busy)
+		write_starts(s->sectors);
+	s->checkable = known & s->sectors;
 	return rc;
 }
 
+/* One blocking call: valid when nothing else is in flight (the driver
+ * refuses it otherwise) and, for I/O, its sectors are on the disk. */
+static int blocking(uint8_t op, uint64_t sector, size_t len, uint8_t *id)
+{
+	static const char *const call[] = {
+		"virtio_blk_read", "virtio_blk_write", "virtio_blk_flush",
+		"virtio_blk_get_id",
+	};
+	bool alone = idle(), valid = alone, ok;
+	uint64_t sectors = sectors_of(sector, len);
+	int rc;
+
+	if (op <= 1)
+		valid = valid && sectors;
+	if (op == 1)
+		write_starts(sectors);
+	if (alone)
+		sim_oracle_call_begin();
+	switch (op) {
+	case 0:
+		rc = drv->read(&blk, sector, data, len);
+		break;
+	case 1:
+		rc = drv->write(&blk, sector, data, len);
+		break;
+	case 2:
+		rc = drv->flush(&blk);
+		break;
+	default:
+		rc = drv->get_id(&blk, id);
+		break;
+	}
+	if (valid)
+		sim_oracle_expect_ok(rc, call[op]);
+	/* Judged once: by the window if it saw a lie, else by the buffers. */
+	ok = rc == 0 && (!alone || sim_oracle_call_ok(call[op]));
+	if (op == 0 && ok && sim_oracle_returned(data, len, call[op]))
+		check_read(data, sector, len, known & sectors, call[op]);
+	if (op == 1)
+		write_ends(data, sector, len,
+			   ok && sim_oracle_check(data, len, SIM_ORACLE_STATUS,
+						  call[op]),
+			   call[op]);
+	if (op == 3 && ok)
+		check_id(id);
+	return rc;
+}
+
+static void shadow_reset(void)
+{
+	static bool ramp_made;
+
+	if (!ramp_made) {
+		for (unsigned i = 0; i < sizeof ramp; i++)
+			ramp[i] = (uint8_t)i;
+		ramp_made = true;
+	}
+	known = ~0ull;
+	own = conflict = 0;
+}
+
 unsigned fuzz_blk_workload(struct virtio_transport *t, struct fuzz_in *work)
+{
+	return fuzz_blk_workload_with(&fuzz_blk_real_driver, t, work);
+}
+
+unsigned fuzz_blk_workload_with(const struct fuzz_blk_driver *d,
+				struct virtio_transport *t,
+				struct fuzz_in *work)
 {
 	struct fuzz_in def = {default_ops, sizeof default_ops, 0};
 	if (work->len == 0)
 		work = &def;
 	unsigned ops = 0, failed = 0;
 	bool completed = true;
+	drv = d;
 	for (int i = 0; i < SLOTS; i++)
 		slots[i].busy = false;
-	int init_rc = virtio_blk_init(&blk, t);
+	shadow_reset();
+	int init_rc = drv->init(&blk, t);
+	sim_oracle_expect_ok(init_rc, "virtio_blk_init");
 	if (init_rc != 0) {
-		virtio_blk_destroy(&blk);
+		drv->destroy(&blk);
 		fuzz_log_workload(init_rc, 0, 0, false);
 		return 0;
 	}
@@ -113,18 +364,13 @@ unsigned fuzz_blk_workload(struct virtio_transport *t, struct fuzz_in *work)
 		ops++;
 		int rc = 0;
 		switch (op) {
-		case 0:
-			rc = virtio_blk_read(&blk, sector, data, len);
-			break;
 		case 1:
 			memset(data, fuzz_u8(work), len);
-			rc = virtio_blk_write(&blk, sector, data, len);
-			break;
+			/* fall through */
+		case 0:
 		case 2:
-			rc = virtio_blk_flush(&blk);
-			break;
 		case 3:
-			rc = virtio_blk_get_id(&blk, id);
+			rc = blocking(op, sector, len, id);
 			break;
 		case 4:
 		case 5:
@@ -148,7 +394,7 @@ unsigned fuzz_blk_workload(struct virtio_transport *t, struct fuzz_in *work)
 	for (int i = 0; i < SLOTS; i++)
 		completed = completed && !slots[i].busy;
 	completed = completed && !t->broken;
-	virtio_blk_destroy(&blk);
+	drv->destroy(&blk);
 	fuzz_log_workload(0, ops, failed, completed);
 	return ops;
 }
@@ -170,6 +416,7 @@ struct sim_vdev *fuzz_blk_model(const void *opts)
 
 	if (sim_blk_create(&dev, opts ? opts : &fuzz_blk_config))
 		return NULL;
+	fuzz_blk_disk = &dev;
 	return &dev.dev;
 }
 

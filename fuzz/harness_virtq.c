@@ -2,12 +2,18 @@
 /*
  * The split-queue workload: the virtq API driven directly with chains of
  * input-chosen shape, against the sim's blk device on MMIO, whose used ring
- * the decision stream controls (opcodes in fuzz/harness.h). Not here: the
- * blk driver; chains only carry what the device needs to reply.
+ * the decision stream controls (opcodes in fuzz/harness.h). The oracles
+ * (sim/oracle.h) judge the queue's answers: on an honest device every valid
+ * add and every pop of a notified chain succeeds, no pop follows a used
+ * entry the queue could see was a lie, and a one-sector read comes back
+ * with the device's bytes. Not here: the blk driver; chains only carry what
+ * the device needs to reply, and request statuses are not the queue's.
  */
 #include <string.h>
 
 #include "fuzz/device.h"
+#include "sim/dev/blk.h"
+#include "sim/oracle.h"
 #include "sim/sim.h"
 #include "virtio/spec.h"
 
@@ -19,6 +25,12 @@
 /* Memory of one chain in flight; untouched while the device owns it. */
 struct slot {
 	bool busy;
+	bool kicked;       /* the device was notified since it was added */
+	bool out;          /* a blk OUT request: it may change the disk */
+	bool disk_stable;  /* read: no OUT in flight when it was added */
+	uint16_t ndesc;    /* ring descriptors it holds */
+	int sector;        /* a one-sector read of this sector, or -1 */
+	uint32_t outs_at_add;
 	uint8_t mem[VIRTQ_MAX_SG][BUF_MAX];
 };
 
@@ -26,11 +38,16 @@ struct slot {
 struct chain {
 	struct virtq_buf out[VIRTQ_MAX_SG], in[VIRTQ_MAX_SG];
 	size_t n_out, n_in;
+	uint32_t type;
+	int sector; /* read_sector_chain's, else -1 */
 };
 
 static struct virtq vq;
 static struct slot slots[SLOTS];
 static uint8_t tok_slot[VIRTQ_MAX_SIZE]; /* token -> slot, or NO_SLOT */
+static bool indirect;      /* RING_INDIRECT_DESC negotiated */
+static uint32_t outs;      /* OUT requests added this iteration */
+static uint8_t sector_buf[VIRTIO_BLK_SECTOR_SIZE];
 
 /* The default workload: every opcode, wrap-around, a full queue. */
 static const uint8_t default_ops[] = {
@@ -114,6 +131,8 @@ static void read_chain(struct fuzz_in *w, int s, struct chain *ch)
 	}
 	uint32_t type = types[fuzz_u8(w) % 5];
 	uint8_t sector = fuzz_u8(w);
+	ch->type = type;
+	ch->sector = -1;
 	if (s >= 0)
 		put_header(slots[s].mem[0], type, sector);
 }
@@ -122,6 +141,8 @@ static void read_chain(struct fuzz_in *w, int s, struct chain *ch)
 static void read_sector_chain(int s, uint64_t sector, struct chain *ch)
 {
 	put_header(slots[s].mem[0], VIRTIO_BLK_T_IN, sector);
+	ch->type = VIRTIO_BLK_T_IN;
+	ch->sector = (int)sector;
 	ch->n_out = 1;
 	ch->n_in = 2;
 	ch->out[0] = (struct virtq_buf){slots[s].mem[0], HDR_LEN};
@@ -129,35 +150,108 @@ static void read_sector_chain(int s, uint64_t sector, struct chain *ch)
 	ch->in[1] = (struct virtq_buf){slots[s].mem[2], 1};
 }
 
+/* Ring descriptors a chain takes (2.7.5.3: one, with an indirect table). */
+static uint16_t descs_of(const struct chain *ch)
+{
+	size_t n = ch->n_out + ch->n_in;
+
+	return (uint16_t)(indirect && n > 1 ? 1 : n);
+}
+
+/* Can the queue take the chain now? (Its size bounds every chain, an
+ * indirect table's too; descriptors in flight are not free.) */
+static bool room_for(const struct chain *ch)
+{
+	unsigned used = 0;
+
+	for (unsigned i = 0; i < SLOTS; i++)
+		used += slots[i].busy ? slots[i].ndesc : 0;
+	return ch->n_out + ch->n_in <= virtq_size(&vq) &&
+	       used + descs_of(ch) <= virtq_size(&vq);
+}
+
+static bool out_in_flight(void)
+{
+	for (unsigned i = 0; i < SLOTS; i++)
+		if (slots[i].busy && slots[i].out)
+			return true;
+	return false;
+}
+
 static int add(int s, const struct chain *ch)
 {
 	uint16_t tok;
+	bool valid = room_for(ch);
 	int rc = virtq_add(&vq, ch->out, ch->n_out, ch->in, ch->n_in, &tok);
+	struct slot *sl = &slots[s];
 
+	if (valid)
+		sim_oracle_expect_ok(rc, "virtq_add");
 	if (rc == 0) {
-		slots[s].busy = true;
+		sl->out = ch->type == VIRTIO_BLK_T_OUT;
+		sl->disk_stable = !out_in_flight();
+		sl->outs_at_add = outs;
+		outs += sl->out;
+		sl->busy = true;
+		sl->kicked = false;
+		sl->ndesc = descs_of(ch);
+		sl->sector = ch->sector;
 		tok_slot[tok] = (uint8_t)s;
 	}
 	return rc;
 }
 
+static void kick(void)
+{
+	virtq_kick(&vq);
+	for (unsigned i = 0; i < SLOTS; i++)
+		slots[i].kicked = slots[i].busy;
+}
+
 static bool any_busy(void);
 
+/* A chain came back from a successful `call`: no lie the queue could see
+ * in its used entry, and a one-sector read holds the device's bytes. */
+static void popped(struct slot *sl, uint32_t len, const char *call)
+{
+	if (!sim_oracle_check(sl->mem[0], HDR_LEN, 0, call) || sl->sector < 0 ||
+	    len != VIRTIO_BLK_SECTOR_SIZE + 1 ||
+	    sl->mem[2][0] != VIRTIO_BLK_S_OK || !sl->disk_stable ||
+	    sl->outs_at_add != outs)
+		return;
+	if (sim_oracle_check(sl->mem[1], VIRTIO_BLK_SECTOR_SIZE,
+			     SIM_ORACLE_DATA, call) &&
+	    fuzz_blk_disk &&
+	    !sim_blk_disk_read(fuzz_blk_disk, (uint64_t)sl->sector, sector_buf,
+			       VIRTIO_BLK_SECTOR_SIZE))
+		sim_oracle_same(sl->mem[1], sector_buf, VIRTIO_BLK_SECTOR_SIZE,
+				"driver's %s returns other bytes than the device "
+				"wrote [sector=%d]",
+				call, sl->sector);
+}
+
 /* Pop the next used chain, polling a bounded number of times (once when
- * nothing is in flight, as the blk workload's complete_one). */
+ * nothing is in flight, as the blk workload's complete_one). An honest
+ * device has finished every chain it was notified of. */
 static int pop(void)
 {
 	uint16_t tok;
 	uint32_t len;
 	int rc = VIRTIO_ENOT_READY;
 	unsigned budget = any_busy() ? FUZZ_POLL_BUDGET : 1;
+	bool valid = false;
 
+	for (unsigned i = 0; i < SLOTS; i++)
+		valid = valid || (slots[i].busy && slots[i].kicked);
 	for (unsigned i = 0; i < budget && rc == VIRTIO_ENOT_READY; i++)
 		rc = virtq_peek_used(&vq, &tok);
 	if (rc == 0)
 		rc = virtq_pop_used(&vq, tok, &len);
+	if (valid)
+		sim_oracle_expect_ok(rc, "virtq_pop_used");
 	if (rc == 0 && tok_slot[tok] != NO_SLOT) {
 		slots[tok_slot[tok]].busy = false;
+		popped(&slots[tok_slot[tok]], len, "virtq_pop_used");
 		tok_slot[tok] = NO_SLOT;
 	}
 	return rc;
@@ -188,15 +282,24 @@ static int run_op(uint8_t op, struct fuzz_in *w, bool *stop, bool *timed_out)
 			return VIRTIO_EQUEUE_FULL; /* all SLOTS in flight */
 		if (op == 0)
 			return add(s, &ch);
+		bool valid = !any_busy() && room_for(&ch);
+		slots[s].sector = ch.sector;
+		outs += ch.type == VIRTIO_BLK_T_OUT;
 		rc = virtq_add_wait(&vq, ch.out, ch.n_out, ch.in, ch.n_in, &len);
+		if (valid)
+			sim_oracle_expect_ok(rc, "virtq_add_wait");
+		if (rc == 0)
+			popped(&slots[s], len, "virtq_add_wait");
 		/* Timed out: the buffers stay the device's until reset. */
 		if (rc == VIRTIO_ETIMEOUT) {
 			slots[s].busy = true;
+			slots[s].ndesc = descs_of(&ch);
+			slots[s].out = false;
 			*stop = *timed_out = true;
 		}
 		return rc;
 	case 1:
-		virtq_kick(&vq);
+		kick();
 		return 0;
 	case 2:
 		return pop();
@@ -207,7 +310,7 @@ static int run_op(uint8_t op, struct fuzz_in *w, bool *stop, bool *timed_out)
 				return VIRTIO_EQUEUE_FULL;
 			read_sector_chain(s, i % FUZZ_BLK_SECTORS, &ch);
 			rc = add(s, &ch);
-			virtq_kick(&vq);
+			kick();
 			if (!rc)
 				rc = pop();
 		}
@@ -219,11 +322,11 @@ static int run_op(uint8_t op, struct fuzz_in *w, bool *stop, bool *timed_out)
 			if (rc)
 				break;
 		}
-		virtq_kick(&vq);
+		kick();
 		/* Running out of room is the point; anything else is not. */
 		return rc == VIRTIO_EQUEUE_FULL ? 0 : rc;
 	case 6:
-		virtq_kick(&vq);
+		kick();
 		while (!rc && any_busy())
 			rc = pop();
 		return rc;
@@ -248,9 +351,12 @@ unsigned fuzz_virtq_workload(struct virtio_transport *t, struct fuzz_in *work)
 		slots[i].busy = false;
 
 	uint16_t want = fuzz_u8(work);
+	outs = 0;
 	rc = virtio_negotiate(t, 0, 0);
 	if (!rc)
 		rc = virtq_init(&vq, t, 0, want, 1);
+	sim_oracle_expect_ok(rc, "virtq_init");
+	indirect = virtio_has_feature(t, VIRTIO_F_RING_INDIRECT_DESC);
 	if (rc) {
 		virtio_fail(t);
 		(void)virtio_reset(t);

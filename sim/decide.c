@@ -9,6 +9,7 @@
 
 #include "sim/decide.h"
 #include "sim/internal.h"
+#include "sim/oracle.h"
 
 #define SCRIPT_MAX 32
 
@@ -24,6 +25,8 @@ static size_t in_len, in_pos;
 static struct script_entry script[SCRIPT_MAX];
 static unsigned script_len;
 static bool scripted;
+/* Some answer differed from the spec's this iteration (sim_deviated). */
+static bool deviated;
 
 void sim_decide_reset(const uint8_t *data, size_t len)
 {
@@ -32,6 +35,17 @@ void sim_decide_reset(const uint8_t *data, size_t len)
 	in_pos = 0;
 	scripted = false;
 	script_len = 0;
+	deviated = false;
+}
+
+bool sim_deviated(void)
+{
+	return deviated;
+}
+
+void sim_decide_note_deviation(void)
+{
+	deviated = true;
 }
 
 size_t sim_decide_consumed(void)
@@ -81,6 +95,7 @@ uint64_t sim_decide(const char *point, uint64_t spec, unsigned nbytes)
 		for (unsigned i = 0; i < nbytes && i < 8; i++)
 			v |= (uint64_t)next_byte() << (8 * i);
 	}
+	deviated = deviated || v != spec;
 	sim_trace_s("decide %s = 0x%llx (spec 0x%llx)", point, v, spec, 0);
 	return v;
 }
@@ -93,6 +108,7 @@ bool sim_decide_flag(const char *point)
 		return false;
 	if (scripted && v == 0)
 		return false;
+	deviated = true;
 	sim_trace_s("decide %s = yes", point, 0, 0, 0);
 	return true;
 }
@@ -105,6 +121,7 @@ uint32_t sim_decide_choice(const char *point, uint32_t n)
 		return 0;
 	uint32_t c = scripted ? (uint32_t)(v % n)
 			      : 1u + (uint32_t)(control - 1u) % (n - 1u);
+	deviated = deviated || c != 0;
 	if (c)
 		sim_trace_s("decide %s = choice %llu of %llu", point, c, n, 0);
 	return c;

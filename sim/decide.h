@@ -24,6 +24,9 @@
  * Script mode reads no input bytes.
  *
  * Every decision is traced as "decide <point> = <value>" when it deviates.
+ * Whether any answer differed from the spec's so far this iteration is
+ * sim_deviated() (sim/oracle.h): the oracles expect every valid call to an
+ * honest device to succeed.
  */
 #ifndef SIM_DECIDE_H
 #define SIM_DECIDE_H

@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Shared state of the sim core's own files (mem.c, access.c, report.c,
- * trace.c, decide.c, passthru.c). Not for fronts or device models.
+ * trace.c, decide.c, passthru.c, oracle.c). Not for fronts or device models.
  */
 #ifndef SIM_INTERNAL_H
 #define SIM_INTERNAL_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "sim/device.h"
@@ -25,6 +26,17 @@
 #endif
 #ifdef SIM_ASAN
 #include <sanitizer/asan_interface.h>
+#endif
+
+/*
+ * Loops over the sim's own memory (the DMA window, its bitmaps) that must
+ * not become library calls: under ASan, memcpy and memset are interceptors
+ * that check both ranges, the fuzz path's largest sanitizer cost.
+ */
+#if defined(__clang__)
+#define SIM_UNCHECKED __attribute__((no_sanitize("address"), no_builtin("memcpy", "memset")))
+#else
+#define SIM_UNCHECKED __attribute__((no_sanitize_address, optimize("no-tree-loop-distribute-patterns")))
 #endif
 
 extern const char *const sim_dir_name[4];
@@ -107,6 +119,36 @@ void sim_refetch_init(void);
 void sim_refetch_reset(void);
 uint64_t sim_refetch_load(volatile void *addr, unsigned width, uint64_t v);
 void sim_refetch_device_wrote(size_t off, size_t len);
+
+/* The oracles (oracle.c, API in sim/oracle.h). What they know of one
+ * share while it lives: marks, and the first lie or error it was part of. */
+#define SIM_MARK_LIED 0x1u   /* a lie the driver can see */
+#define SIM_MARK_ERROR 0x2u  /* an error status */
+#define SIM_MARK_UNTRUE 0x4u /* an answer the model did not give */
+struct sim_share_marks {
+	uint8_t marks;  /* SIM_MARK_* */
+	uint8_t lie;    /* enum sim_lie of the first lie or error */
+	uint64_t value; /* its value */
+};
+/* A bit per byte of the DMA window: written by the device since shared. */
+extern uint8_t *sim_written;
+void sim_oracle_init(void);
+void sim_oracle_reset(void);
+/* mem.c: a device-writable share of [off, off + len) of the window starts;
+ * the device wrote [off, off + len) of a share; a share ends (writable: the
+ * device could write it). */
+void sim_oracle_shared(size_t off, size_t len);
+void sim_oracle_wrote(size_t off, size_t len);
+void sim_oracle_unshared(const void *buf, size_t len, virtio_paddr_t paddr,
+			 bool writable, const struct sim_share_marks *m,
+			 const struct sim_site *site);
+/* mem.c for oracle.c: the marks of the live share holding all of
+ * [pa, pa + len), and its window offset; NULL if none. */
+struct sim_share_marks *sim_share_marks_at(virtio_paddr_t pa, size_t len,
+					   size_t *off);
+/* decide.c: a platform refusal outside the decision stream (a full DMA
+ * window) is a deviation all the same. */
+void sim_decide_note_deviation(void);
 
 /* mmio_phys_to_virt of the sim HALs (access.c). */
 volatile void *sim_mmio_phys_to_virt(virtio_paddr_t pa, size_t size);

@@ -30,6 +30,7 @@ struct obj {
 	size_t len;       /* share: buffer bytes; DMA: pages * PAGE_SIZE */
 	struct sim_site site;
 	struct sim_site freed;
+	struct sim_share_marks marks; /* share: what the oracles know of it */
 };
 
 const char *const sim_dir_name[4] = {
@@ -87,14 +88,9 @@ static void unpoison(void *p, size_t n)
 /*
  * Copies and fills that stay between the DMA window and the sim's own
  * buffers: the shadow has already checked the window side, so they skip
- * ASan's range checks (the fuzz path's largest sanitizer cost). Copies that
- * read or write the driver's buffers check its side first (check_driver).
+ * ASan's range checks (SIM_UNCHECKED). Copies that read or write the
+ * driver's buffers check its side first (check_driver).
  */
-#if defined(__clang__)
-#define SIM_UNCHECKED __attribute__((no_sanitize("address"), no_builtin("memcpy", "memset")))
-#else
-#define SIM_UNCHECKED __attribute__((no_sanitize_address, optimize("no-tree-loop-distribute-patterns")))
-#endif
 
 SIM_UNCHECKED static void window_copy(void *dst, const void *src, size_t n)
 {
@@ -342,6 +338,8 @@ static struct obj *new_obj(enum obj_kind kind, enum virtio_dir dir, long pg,
 	o->vaddr = NULL;
 	o->len = 0;
 	o->freed.seq = 0;
+	o->marks.marks = 0;
+	o->marks.lie = 0;
 	o->site = sim_cur_site;
 	o->site.seq = ++seq;
 	uint8_t st = kind == OBJ_DMA ? SIM_PG_DMA : SIM_PG_BOUNCE;
@@ -401,6 +399,8 @@ static int sim_dma_alloc(void *ctx, size_t n, enum virtio_dir dir,
 	long pg = find_pages(n);
 	uint32_t id;
 	struct obj *o;
+	if (pg < 0)
+		sim_decide_note_deviation(); /* the platform refuses all the same */
 	if (pg < 0 || sim_decide_flag("hal.dma_alloc_fail") ||
 	    !(o = new_obj(OBJ_DMA, dir, pg, n, &id))) {
 		sim_trace("hal dma_alloc failed", 0, 0, 0, 0);
@@ -487,6 +487,8 @@ static int sim_share(void *ctx, void *buf, size_t len, enum virtio_dir dir,
 	long pg = n <= max_alloc_pages ? find_pages(n) : -1;
 	uint32_t id;
 	struct obj *o;
+	if (pg < 0)
+		sim_decide_note_deviation();
 	if (pg < 0 || sim_decide_flag("hal.share_fail") ||
 	    !(o = new_obj(OBJ_SHARE, dir, pg, n, &id))) {
 		sim_trace("hal share failed", 0, 0, 0, 0);
@@ -503,6 +505,8 @@ static int sim_share(void *ctx, void *buf, size_t len, enum virtio_dir dir,
 		driver_copy(bounce, buf, len);
 	else
 		window_fill(bounce, POISON_BYTE, len);
+	if (dir & VIRTIO_DIR_DEVICE_TO_DRIVER) /* nothing written yet */
+		sim_oracle_shared((size_t)pg * VIRTIO_PAGE_SIZE, len);
 	granules(buf, len, true);
 	live_shares[nlive_shares++] = id - 1;
 	*paddr = o->paddr;
@@ -541,6 +545,7 @@ static void sim_unshare(void *ctx, virtio_paddr_t paddr, void *buf, size_t len,
 			   (unsigned long long)paddr, len);
 		return;
 	}
+	bool matched = buf == o->vaddr && len == o->len && dir == o->dir;
 	if (buf != o->vaddr)
 		sim_report(SIM_UNSHARE_WRONG_BUFFER, "shared", &o->site,
 			   "driver unshares with a different buffer than it shared [paddr=0x%llx] [len=%zu] [buffer=shared%+lld]",
@@ -567,6 +572,10 @@ static void sim_unshare(void *ctx, virtio_paddr_t paddr, void *buf, size_t len,
 		driver_copy(o->vaddr,
 			    page_host((size_t)page_of_paddr(o->paddr)), o->len);
 	}
+	if (matched) /* what the device gave back, for the oracles */
+		sim_oracle_unshared(o->vaddr, o->len, o->paddr,
+				    o->dir & VIRTIO_DIR_DEVICE_TO_DRIVER,
+				    &o->marks, &o->site);
 	release_pages(o);
 }
 
@@ -639,16 +648,35 @@ int sim_dma_read(virtio_paddr_t pa, void *dst, size_t len)
 
 int sim_dma_write(virtio_paddr_t pa, const void *src, size_t len)
 {
+	struct obj *o;
+
 	if (sim_unchecked)
 		return sim_passthru_dma(pa, (void *)src, len, true);
-	if (!device_target(pa, len, true))
+	if (!(o = device_target(pa, len, true)))
 		return -1;
+	if (o->kind == OBJ_SHARE)
+		sim_oracle_wrote((size_t)(pa - sim_dma_base), len);
 	window_copy(page_host((size_t)page_of_paddr(pa)) +
 			    (pa & (VIRTIO_PAGE_SIZE - 1)),
 		    src, len);
 	if (sim_refetch_on) /* what the driver reads next is new */
 		sim_refetch_device_wrote((size_t)(pa - sim_dma_base), len);
 	return 0;
+}
+
+struct sim_share_marks *sim_share_marks_at(virtio_paddr_t pa, size_t len,
+					   size_t *off)
+{
+	long pg = sim_unchecked ? -1 : page_of_paddr(pa);
+	struct obj *o;
+
+	if (pg < 0 || !sim_pages[pg].obj || sim_pages[pg].state != SIM_PG_BOUNCE)
+		return NULL;
+	o = &objs[sim_pages[pg].obj - 1];
+	if (pa - o->paddr > o->len || len > o->len - (pa - o->paddr))
+		return NULL;
+	*off = (size_t)(pa - sim_dma_base);
+	return &o->marks;
 }
 
 static volatile void *sim_mmio_map(void *ctx, virtio_paddr_t pa, size_t size);

@@ -47,6 +47,10 @@ static const char *const class_name[SIM_CLASS_COUNT_] = {
 	[SIM_DESC_NEXT_RANGE] = "desc-next-out-of-range",
 	[SIM_DESC_MALFORMED] = "desc-malformed",
 	[SIM_AVAIL_JUMP] = "avail-idx-jump",
+	[SIM_HONEST_REJECTED] = "honest-device-rejected",
+	[SIM_UNWRITTEN_RETURNED] = "unwritten-bytes-returned",
+	[SIM_LIE_ACCEPTED] = "lie-accepted",
+	[SIM_DATA_MISMATCH] = "data-mismatch",
 	[SIM_HANG] = "hang",
 };
 

@@ -26,6 +26,7 @@ void sim_init(const struct sim_config *cfg)
 	sim_report_init(cfg->record);
 	sim_mem_init(cfg);
 	sim_refetch_init();
+	sim_oracle_init();
 	sim_access_init();
 }
 
@@ -35,6 +36,7 @@ void sim_reset(const uint8_t *input, size_t len)
 		sim_init(NULL);
 	sim_mem_reset();
 	sim_refetch_reset();
+	sim_oracle_reset();
 	sim_access_reset();
 	sim_report_reset();
 	sim_decide_reset(input, len);

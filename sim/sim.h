@@ -90,6 +90,11 @@ enum sim_class {
 	SIM_DESC_NEXT_RANGE,       /* descriptor next out of range */
 	SIM_DESC_MALFORMED,        /* other malformed descriptor (len 0, nested indirect...) */
 	SIM_AVAIL_JUMP,            /* avail idx moved past the queue size */
+	/* wrong answers: the device knows what was right (sim/oracle.h) */
+	SIM_HONEST_REJECTED,       /* valid call fails though nothing deviated */
+	SIM_UNWRITTEN_RETURNED,    /* success hands back bytes the device never wrote */
+	SIM_LIE_ACCEPTED,          /* success after a visible lie or an error status */
+	SIM_DATA_MISMATCH,         /* success with other data than the device holds or sent */
 	SIM_HANG,                  /* driver polled past the budget */
 	SIM_CLASS_COUNT_,
 };

@@ -7,6 +7,7 @@
  */
 #include "sim/decide.h"
 #include "sim/device.h"
+#include "sim/oracle.h"
 #include "sim/vq.h"
 #include "virtio/le.h"
 #include "virtio/spec.h"
@@ -21,8 +22,18 @@ static int read16(virtio_paddr_t pa, uint16_t *v)
 	return 0;
 }
 
+/* Forget every head in flight: a few bytes, stored one by one (volatile:
+ * a memset call would be ASan's interceptor in the fuzz build). */
+static void forget_heads(struct sim_vq *q)
+{
+	for (unsigned i = 0; i < (q->size + 7u) / 8; i++)
+		((volatile uint8_t *)q->held)[i] = 0;
+}
+
 void sim_vq_clear(struct sim_vq *q)
 {
+	forget_heads(q);
+	q->served = NULL;
 	q->size = 0;
 	q->ready = false;
 	q->broken = false;
@@ -49,6 +60,8 @@ void sim_vq_start(struct sim_vq *q, bool event_idx, bool indirect)
 	q->npending = 0;
 	q->ncredits = 0;
 	q->rewrites_seen = sim_refetch_rewrites();
+	q->served = NULL;
+	forget_heads(q);
 }
 
 static void pending_push(struct sim_vq *q, uint16_t head)
@@ -99,16 +112,86 @@ static void returned(struct sim_vq *q, uint32_t id)
 		q->credit[q->ncredits++] = (uint16_t)id;
 }
 
+static int walk(struct sim_vq *q, uint16_t head, struct sim_chain *c);
+
+#define NO_HEAD 0x10000u /* no head was served for a used entry */
+
+/* Does the driver have head `id` in flight, as far as the device can tell:
+ * fetched and not returned since, or made available and not fetched yet? */
+static bool held(struct sim_vq *q, uint32_t id)
+{
+	uint16_t avail_idx, head;
+
+	if (id >= q->size)
+		return false;
+	if (q->held[id / 8] >> (id % 8) & 1)
+		return true;
+	if (read16(q->avail + 2, &avail_idx))
+		return false;
+	for (uint16_t i = q->last_avail;
+	     i != avail_idx && (uint16_t)(i - q->last_avail) < q->size; i++)
+		if (!read16(q->avail + 4 + 2u * (i % q->size), &head) &&
+		    head == id)
+			return true;
+	return false;
+}
+
+/*
+ * The oracles' view of a published used entry {id, len} (sim/oracle.h).
+ * `head`, `served`: the head the device served for it and its chain (NO_HEAD
+ * and NULL: an entry a used idx jump published; NULL alone: a malformed
+ * chain); `honest`: the entry is the model's answer to it. A
+ * driver can see an id it does not have in flight and a len past the
+ * writable bytes of the chain the id names; any other deviation it cannot.
+ */
+static void published(struct sim_vq *q, uint32_t id, uint32_t len,
+		      uint32_t head, const struct sim_chain *served, bool honest)
+{
+	static struct sim_chain other;
+	const struct sim_chain *x = served;
+
+	if (!held(q, id)) {
+		/* The served chain's answer went out under that id. */
+		sim_oracle_lie(served, SIM_LIE_USED_ID, id);
+		return;
+	}
+	q->held[id / 8] &= (uint8_t)~(1u << (id % 8));
+	if (id == head && !served)
+		return; /* its chain was malformed: reported already */
+	if (!x || x->head != id) {
+		x = &other;
+		if (walk(q, (uint16_t)id, &other))
+			return; /* the driver's malformed chain: reported */
+	}
+	if (len > x->writable)
+		sim_oracle_lie(x, SIM_LIE_USED_LEN, len);
+	else
+		sim_oracle_used(x, len, honest);
+}
+
+/* A used idx the driver reads as `now`: past what was made available (or
+ * moved back) is a lie it can see. */
+static void check_used_idx(struct sim_vq *q, uint16_t now, uint16_t step)
+{
+	uint16_t avail_idx;
+
+	if (step > q->size ||
+	    (!read16(q->avail + 2, &avail_idx) && (int16_t)(avail_idx - now) < 0))
+		sim_oracle_lie(NULL, SIM_LIE_USED_IDX, now);
+}
+
 /* The n used entries from used idx `from` are published: each returns the
  * head it names, whatever the engine wrote there (or did not). */
 static int return_published(struct sim_vq *q, uint16_t from, uint32_t n)
 {
 	for (uint32_t k = 0; k < n; k++) {
-		uint8_t id[4];
+		uint8_t e[8];
 		if (sim_dma_read(q->used + 4 + 8u * ((uint16_t)(from + k) % q->size),
-				 id, 4))
+				 e, 8))
 			return -1;
-		returned(q, virtio_get_le32(id));
+		published(q, virtio_get_le32(e), virtio_get_le32(e + 4), NO_HEAD,
+			  NULL, false);
+		returned(q, virtio_get_le32(e));
 	}
 	return 0;
 }
@@ -129,6 +212,8 @@ static int sync_used_idx(struct sim_vq *q)
 	if (read16(q->used + 2, &now))
 		return -1;
 	step = (uint16_t)(now - q->used_idx);
+	if (step)
+		check_used_idx(q, now, step);
 	if (step == 0 || step > q->size)
 		return 0; /* backwards or past size: the driver refuses it */
 	if (return_published(q, q->used_idx, step))
@@ -175,6 +260,7 @@ int sim_vq_fetch(struct sim_vq *q)
 		}
 		q->last_avail++;
 		fetched++;
+		q->held[head / 8] |= (uint8_t)(1u << (head % 8));
 		if (take_credit(q, head)) {
 			sim_trace("vq %llu: head %llu was returned in advance by "
 				  "a lying used entry; not served",
@@ -263,7 +349,7 @@ static void chain_add(struct sim_chain *c, virtio_paddr_t pa, uint32_t len,
  * 2.7.5: follow NEXT through the ring's table and at most one indirect
  * table. Each finding names the rule from 2.7.5.3.1 / 2.7.4.2 it breaks.
  */
-int sim_vq_chain(struct sim_vq *q, uint16_t head, struct sim_chain *c)
+static int walk(struct sim_vq *q, uint16_t head, struct sim_chain *c)
 {
 	virtio_paddr_t table = q->desc;
 	uint32_t tsize = q->size, steps = 0, i = head;
@@ -364,6 +450,14 @@ int sim_vq_chain(struct sim_vq *q, uint16_t head, struct sim_chain *c)
 	return 0;
 }
 
+int sim_vq_chain(struct sim_vq *q, uint16_t head, struct sim_chain *c)
+{
+	int rc = walk(q, head, c);
+
+	q->served = rc ? NULL : c;
+	return rc;
+}
+
 /* Walk the kept buffers of one direction as a single byte stream. */
 static int64_t chain_copy(const struct sim_chain *c, bool writable,
 			  uint64_t off, uint8_t *host, uint64_t len)
@@ -404,25 +498,32 @@ int64_t sim_chain_write(const struct sim_chain *c, uint64_t off,
 	return chain_copy(c, true, off, (uint8_t *)(uintptr_t)src, len);
 }
 
-int sim_vq_push(struct sim_vq *q, uint16_t head, uint32_t len)
+int sim_vq_push(struct sim_vq *q, uint16_t head, uint32_t spec_len)
 {
 	uint8_t e[8], b[2];
-	uint32_t id = (uint32_t)sim_decide("vq.used_id", head, 4);
+	uint32_t id = (uint32_t)sim_decide("vq.used_id", head, 4), len;
+	const struct sim_chain *served =
+		q->served && q->served->head == head ? q->served : NULL;
 	uint16_t step;
 
-	len = (uint32_t)sim_decide("vq.used_len", len, 4);
+	len = (uint32_t)sim_decide("vq.used_len", spec_len, 4);
 	step = (uint16_t)sim_decide("vq.used_idx", 1, 2);
 	virtio_put_le32(e, id);
 	virtio_put_le32(e + 4, len);
 	/* 2.7.8: the element first, then the index that publishes it. */
 	if (sim_dma_write(q->used + 4 + 8u * (q->used_idx % q->size), e, 8))
 		goto broken;
+	if (step != 0)
+		published(q, id, len, head, served,
+			  id == head && len == spec_len);
 	if (step != 0 && id != head)
 		returned(q, id);
 	/* A jump publishes stale entries too. */
 	if (step > 1 && return_published(q, (uint16_t)(q->used_idx + 1),
 					 step - 1u < q->size ? step - 1u : q->size))
 		goto broken;
+	if (step != 1)
+		check_used_idx(q, (uint16_t)(q->used_idx + step), step);
 	q->used_idx = (uint16_t)(q->used_idx + step);
 	virtio_put_le16(b, q->used_idx);
 	if (sim_dma_write(q->used + 2, b, 2))

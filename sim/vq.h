@@ -40,6 +40,8 @@ struct sim_chain {
 };
 
 #define SIM_VQ_CREDITS_MAX 16
+/* Largest split queue (2.7: a power of two up to 32768). */
+#define SIM_VQ_SIZE_MAX 32768u
 
 /* Device-side state of one split queue. Fields are the engine's; fronts set
  * size/areas through sim_vdev (vdev.h), models only read `index`. */
@@ -62,6 +64,12 @@ struct sim_vq {
 	uint16_t ncredits;
 	uint16_t credit[SIM_VQ_CREDITS_MAX];
 	uint32_t rewrites_seen;  /* sim_refetch_rewrites() when last synced */
+	/* For the oracles (sim/oracle.h): the chain sim_vq_chain last walked
+	 * (what sim_vq_push returns, if it names the same head), and a bit per
+	 * head the driver has in flight as far as the device has seen:
+	 * fetched, and not yet named by a published used entry. */
+	const struct sim_chain *served;
+	uint8_t held[SIM_VQ_SIZE_MAX / 8];
 };
 
 /* Forget everything but `index` (device reset, or queue disabled). */
@@ -98,7 +106,9 @@ int64_t sim_chain_write(const struct sim_chain *c, uint64_t off,
 
 /*
  * Publish one used entry {head, len} (decisions "vq.used_id", "vq.used_len",
- * "vq.used_idx") and call sim_progress(). Returns 0 or -1 (DMA refused).
+ * "vq.used_idx") and call sim_progress(). Tells the oracles what the entry
+ * returns and which lies the driver can see in it. Returns 0 or -1 (DMA
+ * refused).
  */
 int sim_vq_push(struct sim_vq *q, uint16_t head, uint32_t len);
 

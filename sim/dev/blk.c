@@ -10,6 +10,7 @@
 #include "sim/decide.h"
 #include "sim/dev/blk.h"
 #include "sim/device.h"
+#include "sim/oracle.h"
 #include "virtio/le.h"
 
 #define SECTOR VIRTIO_BLK_SECTOR_SIZE
@@ -150,6 +151,12 @@ static uint32_t blk_handle(void *model, struct sim_vq *q,
 	st = (uint8_t)sim_decide("blk.status", status, 1);
 	sim_trace("blk: type=%llu sector=%llu status=%llu written=%llu", type,
 		  sector, st, written);
+	/* What a right answer is (sim/oracle.h): a request whose status is
+	 * not OK must not end in success; a decided status is not ours. */
+	if (st != status)
+		sim_oracle_untrue(c);
+	if (st != VIRTIO_BLK_S_OK)
+		sim_oracle_lie(c, SIM_LIE_STATUS, st);
 	if (sim_chain_write(c, c->writable - 1, &st, 1) < 0)
 		return (uint32_t)written;
 	return (uint32_t)written + 1;

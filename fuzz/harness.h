@@ -179,30 +179,34 @@ void fuzz_log_op(const char *op, int rc, const char *fmt, ...)
 #define FUZZ_VQ_NO_EVENT_IDX 0x4u
 
 /*
- * Start a split-queue iteration: sim_reset, the blk device (ring features as
- * the flags say) on MMIO, the driver's transport probed. Returns 0 or a
+ * Start a split-queue iteration: sim_reset, the neutral device (ring
+ * features as the flags say) on MMIO, the driver's transport probed. Returns 0 or a
  * virtio_err; *t is the transport.
  */
 int fuzz_virtq_setup(const struct fuzz_case *c, const struct virtio_hal *hal,
 		     struct virtio_transport **t);
+/* The same after the caller's sim_reset (and decision script): the neutral
+ * device with the ring features `flags` allow, attached and probed. */
+int fuzz_virtq_attach(uint8_t flags, const struct virtio_hal *hal,
+		      struct virtio_transport **t);
 
 /*
  * The split-queue workload: the virtq API driven directly. virtio_negotiate,
  * virtq_init of queue 0 with the wanted size from the first workload byte
  * (u8, 0 = the device's maximum), DRIVER_OK, then operations; finally
- * virtio_reset and virtq_destroy. Chains go to the sim's blk device, which
- * answers chains that are not blk requests with IOERR/UNSUPP: the point is
- * the queue. Every chain carries a 16-byte header (type and sector from the
- * input) in its readable bytes and at least one writable byte, the least the
- * device needs to reply. Opcodes (byte % 8):
- *   0 add   u8 shape, per buffer u8 size code, u8 type, u8 sector
- *           (shape: bits 0-2 n_out - 1, bits 3-5 n_in - 1, clamped so the
- *           chain has 2..VIRTQ_MAX_SG buffers; size code c: buffer of
- *           1 + c * 16 bytes, c = 255: 4096 bytes)
+ * virtio_reset and virtq_destroy. Chains go to the sim's neutral device
+ * (sim/dev/echo.h), which takes any shape and echoes or fills by decision:
+ * the point is the queue. Opcodes (byte % 8):
+ *   0 add   u8 shape, per buffer u8 size code, u8 a, u8 b (the readable
+ *           bytes: a 16-byte header of a, then a ramp from a by b per
+ *           buffer). Shape: bits 0-2 n_out - 1, bits 3-5 n_in - 1, bit 6
+ *           no readable buffer, bit 7 no writable one, clamped to
+ *           VIRTQ_MAX_SG buffers; size code c: 0, 1 byte; 255, 4096
+ *           bytes; else (c % 32 + 1) * 16 bytes
  *   1 kick
  *   2 pop   the next used chain (peek, bounded polling, pop)
  *   3 add_wait (same arguments as add; needs nothing in flight)
- *   4 cycle u8 n: 1..256 times add a 3-buffer read chain, kick, pop (ring
+ *   4 cycle u8 n: 1..256 times add a 3-buffer chain, kick, pop (ring
  *           wrap-around on a small queue)
  *   5 fill  add chains until the queue or the harness's slots are full,
  *           then kick (the fill's last add failing is not an error)

@@ -1,36 +1,37 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The split-queue workload: the virtq API driven directly with chains of
- * input-chosen shape, against the sim's blk device on MMIO, whose used ring
- * the decision stream controls (opcodes in fuzz/harness.h). The oracles
+ * input-chosen shape (readable only, writable only, mixed), against the
+ * sim's neutral device (sim/dev/echo.h) on MMIO, whose used ring the
+ * decision stream controls (opcodes in fuzz/harness.h). The oracles
  * (sim/oracle.h) judge the queue's answers: on an honest device every valid
  * add and every pop of a notified chain succeeds, no pop follows a used
- * entry the queue could see was a lie, and a one-sector read comes back
- * with the device's bytes. Not here: the blk driver; chains only carry what
- * the device needs to reply, and request statuses are not the queue's.
+ * entry the queue could see was a lie, and the bytes a popped chain's used
+ * len covers are the ones the device wrote: its readable bytes echoed, or
+ * its pattern. Not here: any device's meaning of a request.
  */
 #include <string.h>
 
 #include "fuzz/device.h"
-#include "sim/dev/blk.h"
+#include "sim/dev/echo.h"
 #include "sim/oracle.h"
 #include "sim/sim.h"
 #include "virtio/spec.h"
 
 #define SLOTS 16u     /* chains the harness keeps in flight */
 #define BUF_MAX 4096u /* bytes of one buffer */
-#define HDR_LEN 16u   /* the blk request header the device reads first */
+#define HDR_LEN 16u   /* a header at the start of the readable bytes */
 #define NO_SLOT 0xffu
 
 /* Memory of one chain in flight; untouched while the device owns it. */
 struct slot {
 	bool busy;
 	bool kicked;       /* the device was notified since it was added */
-	bool out;          /* a blk OUT request: it may change the disk */
-	bool disk_stable;  /* read: no OUT in flight when it was added */
 	uint16_t ndesc;    /* ring descriptors it holds */
-	int sector;        /* a one-sector read of this sector, or -1 */
-	uint32_t outs_at_add;
+	struct chain_shape {
+		uint8_t n_out, n_in;
+		uint32_t len[VIRTQ_MAX_SG]; /* readable ones first */
+	} shape;
 	uint8_t mem[VIRTQ_MAX_SG][BUF_MAX];
 };
 
@@ -38,22 +39,21 @@ struct slot {
 struct chain {
 	struct virtq_buf out[VIRTQ_MAX_SG], in[VIRTQ_MAX_SG];
 	size_t n_out, n_in;
-	uint32_t type;
-	int sector; /* read_sector_chain's, else -1 */
 };
 
+static struct sim_echo echo;
 static struct virtq vq;
 static struct slot slots[SLOTS];
 static uint8_t tok_slot[VIRTQ_MAX_SIZE]; /* token -> slot, or NO_SLOT */
 static bool indirect;      /* RING_INDIRECT_DESC negotiated */
-static uint32_t outs;      /* OUT requests added this iteration */
-static uint8_t sector_buf[VIRTIO_BLK_SECTOR_SIZE];
+static uint8_t readable_stream[VIRTQ_MAX_SG * BUF_MAX];
+static uint8_t expected[VIRTQ_MAX_SG * BUF_MAX];
 
 /* The default workload: every opcode, wrap-around, a full queue. */
 static const uint8_t default_ops[] = {
 	0,                      /* want: the device's maximum */
-	0, 0x08, 0, 31, 0, 0, 5, /* add hdr + 512 in + status: read sector 5 */
-	0, 0x09, 0, 31, 31, 0, 1, 7, /* add: write of 512 bytes to sector 7 */
+	0, 0x08, 0, 31, 0, 0, 5, /* add: 16 bytes out, 512 and 1 in */
+	0, 0x09, 0, 31, 31, 0, 1, 7, /* add: 16 and 512 out, 1 in */
 	1, 2, 2,                /* kick, pop both */
 	3, 0x08, 0, 19, 0, 3, 0, /* add_wait: GET_ID into 320 bytes */
 	4, 40,                  /* 40 add/kick/pop cycles */
@@ -61,23 +61,31 @@ static const uint8_t default_ops[] = {
 	7,
 };
 
+int fuzz_virtq_attach(uint8_t flags, const struct virtio_hal *hal,
+		      struct virtio_transport **t)
+{
+	static const struct sim_echo_config cfg = {
+		/* small rings keep an iteration cheap; the decision stream
+		 * still offers any other size */
+		.queue_max = FUZZ_QUEUE_MAX,
+	};
+	static struct fuzz_attached a;
+
+	sim_echo_create(&echo, &cfg);
+	sim_vdev_offer_rings(&echo.dev, !(flags & FUZZ_VQ_NO_INDIRECT),
+			     !(flags & FUZZ_VQ_NO_EVENT_IDX));
+	*t = &a.mmio.t;
+	return fuzz_attach_dev(&echo.dev,
+			       (flags & FUZZ_VQ_LEGACY) ? FUZZ_MMIO_V1
+							: FUZZ_MMIO_V2,
+			       hal, &a);
+}
+
 int fuzz_virtq_setup(const struct fuzz_case *c, const struct virtio_hal *hal,
 		     struct virtio_transport **t)
 {
-	static struct fuzz_attached a;
-	struct sim_vdev *dev;
-
 	fuzz_begin(c);
-	dev = fuzz_blk_model(NULL);
-	if (!dev)
-		return VIRTIO_EINVALID_PARAM; /* a harness bug */
-	sim_vdev_offer_rings(dev, !(c->flags & FUZZ_VQ_NO_INDIRECT),
-			     !(c->flags & FUZZ_VQ_NO_EVENT_IDX));
-	*t = &a.mmio.t;
-	return fuzz_attach_dev(dev,
-			       (c->flags & FUZZ_VQ_LEGACY) ? FUZZ_MMIO_V1
-							   : FUZZ_MMIO_V2,
-			       hal, &a);
+	return fuzz_virtq_attach(c->flags, hal, t);
 }
 
 static int take_slot(void)
@@ -88,40 +96,57 @@ static int take_slot(void)
 	return -1;
 }
 
+/* 1 byte, 16..512 bytes, or a page: every byte of a writable buffer is
+ * written, checked and compared, so page-sized ones only where asked. */
 static size_t buf_len(uint8_t code)
 {
-	return code ? ((size_t)code + 1) * 16 : 1;
+	if (code == 255)
+		return BUF_MAX;
+	return code ? ((size_t)code % 32 + 1) * 16 : 1;
 }
 
-/* 5.2.6 header at the start of the readable bytes (out[0] holds >= 16). */
-static void put_header(uint8_t *p, uint32_t type, uint64_t sector)
+/* A header at the start of the readable bytes (the first buffer holds at
+ * least HDR_LEN), the rest of each readable buffer a ramp: what the device
+ * echoes back. */
+static void fill_readable(int s, const struct chain *ch, uint8_t a, uint8_t b)
 {
-	memset(p, 0, HDR_LEN);
-	for (unsigned i = 0; i < 4; i++)
-		p[i] = (uint8_t)(type >> (8 * i));
-	for (unsigned i = 0; i < 8; i++)
-		p[8 + i] = (uint8_t)(sector >> (8 * i));
+	for (size_t i = 0; i < ch->n_out; i++) {
+		uint8_t *p = slots[s].mem[i];
+
+		for (size_t k = 0; k < ch->out[i].len; k++)
+			p[k] = (uint8_t)(a + b * i + k);
+	}
+	if (ch->n_out)
+		memset(slots[s].mem[0], a, HDR_LEN < ch->out[0].len
+						   ? HDR_LEN
+						   : ch->out[0].len);
 }
 
-/* Read an add's arguments; lay the chain out in slot `s` (-1: read only). */
+/*
+ * Read an add's arguments; lay the chain out in slot `s` (-1: read only).
+ * Shape: bits 0-2 readable buffers - 1, bits 3-5 writable buffers - 1, bit
+ * 6 none readable, bit 7 none writable (not both); at most VIRTQ_MAX_SG
+ * buffers. Then a size code per buffer and two bytes that seed its
+ * contents.
+ */
 static void read_chain(struct fuzz_in *w, int s, struct chain *ch)
 {
-	static const uint32_t types[] = {
-		VIRTIO_BLK_T_IN, VIRTIO_BLK_T_OUT, VIRTIO_BLK_T_FLUSH,
-		VIRTIO_BLK_T_GET_ID, 2 /* no such type: UNSUPP */,
-	};
 	uint8_t shape = fuzz_u8(w);
 	size_t n_out = 1 + (shape & 7u), n_in = 1 + (shape >> 3 & 7u);
 
-	if (n_out > VIRTQ_MAX_SG - 1)
-		n_out = VIRTQ_MAX_SG - 1;
+	if (shape & 0x40)
+		n_out = 0;
+	else if (shape & 0x80)
+		n_in = 0;
+	if (n_out > VIRTQ_MAX_SG - (n_in ? 1 : 0))
+		n_out = VIRTQ_MAX_SG - (n_in ? 1 : 0);
 	if (n_out + n_in > VIRTQ_MAX_SG)
 		n_in = VIRTQ_MAX_SG - n_out;
 	ch->n_out = n_out;
 	ch->n_in = n_in;
 	for (size_t i = 0; i < n_out + n_in; i++) {
 		size_t len = buf_len(fuzz_u8(w));
-		if (i == 0 && len < HDR_LEN)
+		if (i == 0 && n_out && len < HDR_LEN)
 			len = HDR_LEN;
 		struct virtq_buf b = {s >= 0 ? slots[s].mem[i] : NULL, len};
 		if (i < n_out)
@@ -129,25 +154,21 @@ static void read_chain(struct fuzz_in *w, int s, struct chain *ch)
 		else
 			ch->in[i - n_out] = b;
 	}
-	uint32_t type = types[fuzz_u8(w) % 5];
-	uint8_t sector = fuzz_u8(w);
-	ch->type = type;
-	ch->sector = -1;
+	uint8_t a = fuzz_u8(w), b = fuzz_u8(w);
 	if (s >= 0)
-		put_header(slots[s].mem[0], type, sector);
+		fill_readable(s, ch, a, b);
 }
 
-/* A blk read of one sector: header, 512 bytes in, status. */
-static void read_sector_chain(int s, uint64_t sector, struct chain *ch)
+/* The cycles' and fills' chain: a 16-byte header, 512 bytes and 1 byte
+ * in. */
+static void sector_chain(int s, uint64_t n, struct chain *ch)
 {
-	put_header(slots[s].mem[0], VIRTIO_BLK_T_IN, sector);
-	ch->type = VIRTIO_BLK_T_IN;
-	ch->sector = (int)sector;
 	ch->n_out = 1;
 	ch->n_in = 2;
 	ch->out[0] = (struct virtq_buf){slots[s].mem[0], HDR_LEN};
-	ch->in[0] = (struct virtq_buf){slots[s].mem[1], VIRTIO_BLK_SECTOR_SIZE};
+	ch->in[0] = (struct virtq_buf){slots[s].mem[1], 512};
 	ch->in[1] = (struct virtq_buf){slots[s].mem[2], 1};
+	fill_readable(s, ch, (uint8_t)n, 1);
 }
 
 /* Ring descriptors a chain takes (2.7.5.3: one, with an indirect table). */
@@ -170,12 +191,15 @@ static bool room_for(const struct chain *ch)
 	       used + descs_of(ch) <= virtq_size(&vq);
 }
 
-static bool out_in_flight(void)
+/* Remember the chain's layout for the check at pop. */
+static void keep_shape(struct slot *sl, const struct chain *ch)
 {
-	for (unsigned i = 0; i < SLOTS; i++)
-		if (slots[i].busy && slots[i].out)
-			return true;
-	return false;
+	sl->shape.n_out = (uint8_t)ch->n_out;
+	sl->shape.n_in = (uint8_t)ch->n_in;
+	for (size_t i = 0; i < ch->n_out; i++)
+		sl->shape.len[i] = (uint32_t)ch->out[i].len;
+	for (size_t i = 0; i < ch->n_in; i++)
+		sl->shape.len[ch->n_out + i] = (uint32_t)ch->in[i].len;
 }
 
 static int add(int s, const struct chain *ch)
@@ -188,14 +212,10 @@ static int add(int s, const struct chain *ch)
 	if (valid)
 		sim_oracle_expect_ok(rc, "virtq_add");
 	if (rc == 0) {
-		sl->out = ch->type == VIRTIO_BLK_T_OUT;
-		sl->disk_stable = !out_in_flight();
-		sl->outs_at_add = outs;
-		outs += sl->out;
 		sl->busy = true;
 		sl->kicked = false;
 		sl->ndesc = descs_of(ch);
-		sl->sector = ch->sector;
+		keep_shape(sl, ch);
 		tok_slot[tok] = (uint8_t)s;
 	}
 	return rc;
@@ -210,24 +230,39 @@ static void kick(void)
 
 static bool any_busy(void);
 
-/* A chain came back from a successful `call`: no lie the queue could see
- * in its used entry, and a one-sector read holds the device's bytes. */
-static void popped(struct slot *sl, uint32_t len, const char *call)
+/* A chain came back from a successful `call` as `token` with used len
+ * `len`: no lie the queue could see in its used entry, and the first len
+ * writable bytes are the ones the device wrote for it. */
+static void popped(struct slot *sl, uint16_t token, uint32_t len,
+		   const char *call)
 {
-	if (!sim_oracle_check(sl->mem[0], HDR_LEN, 0, call) || sl->sector < 0 ||
-	    len != VIRTIO_BLK_SECTOR_SIZE + 1 ||
-	    sl->mem[2][0] != VIRTIO_BLK_S_OK || !sl->disk_stable ||
-	    sl->outs_at_add != outs)
+	const struct chain_shape *c = &sl->shape;
+	uint32_t nread = 0, at = 0;
+
+	if (!sim_oracle_check(sl->mem[0], c->len[0], 0, call) ||
+	    !echo.rec[token % SIM_ECHO_HEADS].valid)
 		return;
-	if (sim_oracle_check(sl->mem[1], VIRTIO_BLK_SECTOR_SIZE,
-			     SIM_ORACLE_DATA, call) &&
-	    fuzz_blk_disk &&
-	    !sim_blk_disk_read(fuzz_blk_disk, (uint64_t)sl->sector, sector_buf,
-			       VIRTIO_BLK_SECTOR_SIZE))
-		sim_oracle_same(sl->mem[1], sector_buf, VIRTIO_BLK_SECTOR_SIZE,
-				"driver's %s returns other bytes than the device "
-				"wrote [sector=%d]",
-				call, sl->sector);
+	/* The readable bytes the device may have echoed: the first len. */
+	for (unsigned i = 0; i < c->n_out && nread < len; i++) {
+		uint32_t n = c->len[i] < len - nread ? c->len[i] : len - nread;
+
+		memcpy(readable_stream + nread, sl->mem[i], n);
+		nread += n;
+	}
+	for (unsigned i = c->n_out; i < c->n_out + c->n_in && at < len; i++) {
+		uint32_t n = c->len[i] < len - at ? c->len[i] : len - at;
+
+		if (!sim_oracle_check(sl->mem[i], n, SIM_ORACLE_DATA, call))
+			return;
+		sim_echo_expected(&echo, token, at, n, readable_stream,
+				  expected);
+		if (!sim_oracle_same(sl->mem[i], expected, n,
+				     "driver's %s returns other bytes than the "
+				     "device wrote [token=%u] [buffer=%u]",
+				     call, token, i))
+			return;
+		at += n;
+	}
 }
 
 /* Pop the next used chain, polling a bounded number of times (once when
@@ -251,7 +286,7 @@ static int pop(void)
 		sim_oracle_expect_ok(rc, "virtq_pop_used");
 	if (rc == 0 && tok_slot[tok] != NO_SLOT) {
 		slots[tok_slot[tok]].busy = false;
-		popped(&slots[tok_slot[tok]], len, "virtq_pop_used");
+		popped(&slots[tok_slot[tok]], tok, len, "virtq_pop_used");
 		tok_slot[tok] = NO_SLOT;
 	}
 	return rc;
@@ -283,18 +318,18 @@ static int run_op(uint8_t op, struct fuzz_in *w, bool *stop, bool *timed_out)
 		if (op == 0)
 			return add(s, &ch);
 		bool valid = !any_busy() && room_for(&ch);
-		slots[s].sector = ch.sector;
-		outs += ch.type == VIRTIO_BLK_T_OUT;
+		keep_shape(&slots[s], &ch);
 		rc = virtq_add_wait(&vq, ch.out, ch.n_out, ch.in, ch.n_in, &len);
 		if (valid)
 			sim_oracle_expect_ok(rc, "virtq_add_wait");
+		/* Nothing else was in flight: the device's last answer was
+		 * this chain's. */
 		if (rc == 0)
-			popped(&slots[s], len, "virtq_add_wait");
+			popped(&slots[s], echo.last_head, len, "virtq_add_wait");
 		/* Timed out: the buffers stay the device's until reset. */
 		if (rc == VIRTIO_ETIMEOUT) {
 			slots[s].busy = true;
 			slots[s].ndesc = descs_of(&ch);
-			slots[s].out = false;
 			*stop = *timed_out = true;
 		}
 		return rc;
@@ -308,7 +343,7 @@ static int run_op(uint8_t op, struct fuzz_in *w, bool *stop, bool *timed_out)
 			s = take_slot();
 			if (s < 0)
 				return VIRTIO_EQUEUE_FULL;
-			read_sector_chain(s, i % FUZZ_BLK_SECTORS, &ch);
+			sector_chain(s, i, &ch);
 			rc = add(s, &ch);
 			kick();
 			if (!rc)
@@ -317,7 +352,7 @@ static int run_op(uint8_t op, struct fuzz_in *w, bool *stop, bool *timed_out)
 		return rc;
 	case 5:
 		for (unsigned i = 0; (s = take_slot()) >= 0; i++) {
-			read_sector_chain(s, i % FUZZ_BLK_SECTORS, &ch);
+			sector_chain(s, i, &ch);
 			rc = add(s, &ch);
 			if (rc)
 				break;
@@ -351,7 +386,6 @@ unsigned fuzz_virtq_workload(struct virtio_transport *t, struct fuzz_in *work)
 		slots[i].busy = false;
 
 	uint16_t want = fuzz_u8(work);
-	outs = 0;
 	rc = virtio_negotiate(t, 0, 0);
 	if (!rc)
 		rc = virtq_init(&vq, t, 0, want, 1);

@@ -82,12 +82,18 @@ def device_seeds(table):
 
 VQ_LEGACY, VQ_NO_INDIRECT, VQ_NO_EVENT_IDX = 1, 2, 4
 REFETCH = 0x80  # FUZZ_F_REFETCH: the sim's refetch mode (double fetches)
-T_IN, T_OUT, T_FLUSH, T_GET_ID, T_UNSUPP = range(5)  # the workload's type index
+# The last two bytes of a chain seed its readable contents (a, b); the
+# neutral device echoes them. Seeds written for the blk device kept their
+# bytes: these names say what those bytes were.
+T_IN, T_OUT, T_FLUSH, T_GET_ID, T_UNSUPP = range(5)
 
 
-def v_chain(n_out, n_in, codes, type_, sector):
-    assert len(codes) == n_out + n_in and 2 <= len(codes) <= 8
-    return bytes([(n_out - 1) | (n_in - 1) << 3]) + bytes(codes) + bytes([type_, sector])
+def v_chain(n_out, n_in, codes, a, b):
+    """n_out readable then n_in writable buffers (either may be 0)."""
+    assert len(codes) == n_out + n_in and 1 <= len(codes) <= 8
+    shape = (max(n_out, 1) - 1) | (max(n_in, 1) - 1) << 3
+    shape |= 0x40 if n_out == 0 else 0x80 if n_in == 0 else 0
+    return bytes([shape]) + bytes(codes) + bytes([a, b])
 
 
 def v_add(*chain):
@@ -121,6 +127,16 @@ def virtq_add_wait_types():
     return (bytes([0]) + b"".join(
         v_add_wait(1, 2, [0, 31, 0], t, 3) for t in (T_IN, T_OUT, T_FLUSH, T_GET_ID, T_UNSUPP)) +
         v_add_wait(2, 1, [0, 31, 0], T_OUT, 12))
+
+
+def virtq_one_sided_chains():
+    # readable only (1 and 8 buffers), writable only (1 and 8), each popped
+    return (bytes([0]) +
+            v_add(1, 0, [31], 7, 1) + V_KICK + V_POP +
+            v_add(8, 0, [0, 1, 2, 3, 4, 5, 6, 255], 9, 3) + V_KICK + V_POP +
+            v_add(0, 1, [31], 0, 0) + V_KICK + V_POP +
+            v_add(0, 8, [0, 1, 2, 3, 4, 5, 6, 255], 0, 0) + V_KICK + V_POP +
+            v_add_wait(0, 2, [31, 0], 0, 0) + v_add_wait(2, 0, [31, 0], 5, 5))
 
 
 def virtq_four_adds_one_kick():
@@ -183,6 +199,9 @@ def extra_seeds(table):
             "eight-buffer-chains-big-and-small-indirect": case(0, virtq_big_and_small()),
             "eight-buffer-chains-big-and-small-no-indirect": case(VQ_NO_INDIRECT, virtq_big_and_small()),
             "add-wait-every-blk-type": case(0, virtq_add_wait_types()),
+            "readable-only-and-writable-only-chains": case(0, virtq_one_sided_chains()),
+            "readable-only-and-writable-only-chains-no-indirect":
+                case(VQ_NO_INDIRECT, virtq_one_sided_chains()),
             "four-in-flight-used-out-of-order":
                 case(0, virtq_four_adds_one_kick(), VIRTQ_OUT_OF_ORDER),
             "kick-batches-no-event-idx-used-flags": case(VQ_NO_EVENT_IDX, virtq_kick_batches()),

@@ -231,20 +231,24 @@ int main(int argc, char **argv)
 		sim_reset(NULL, 0);
 		if (*scripts[i] && sim_decide_script(scripts[i]))
 			return 2;
-		dev = fuzz_device_blk.model(NULL);
-		if (!dev)
-			return 3;
-		if (virtq)
-			sim_vdev_offer_rings(dev, !(flags & FUZZ_VQ_NO_INDIRECT),
-					     !(flags & FUZZ_VQ_NO_EVENT_IDX));
-		rc = fuzz_attach_dev(dev,
-				     (virtq && (flags & FUZZ_VQ_LEGACY)) ||
-						     version == 1
-					     ? FUZZ_MMIO_V1
-					     : FUZZ_MMIO_V2,
-				     &sim_hal, &a);
-		if (rc == VIRTIO_EINVALID_PARAM && !strcmp(a.step, "device"))
-			return 3;
+		if (virtq) {
+			/* The queue target's own set-up: the neutral device. */
+			static struct virtio_transport *t;
+
+			rc = fuzz_virtq_attach((uint8_t)flags, &sim_hal, &t);
+			a.t = t;
+		} else {
+			dev = fuzz_device_blk.model(NULL);
+			if (!dev)
+				return 3;
+			rc = fuzz_attach_dev(dev,
+					     version == 1 ? FUZZ_MMIO_V1
+							  : FUZZ_MMIO_V2,
+					     &sim_hal, &a);
+			if (rc == VIRTIO_EINVALID_PARAM &&
+			    !strcmp(a.step, "device"))
+				return 3;
+		}
 		if (rc == 0 && virtq)
 			fuzz_virtq_workload(a.t, &in);
 		else if (rc == 0)

@@ -29,7 +29,7 @@ static uint32_t rng_handle(void *model, struct sim_vq *q,
 			   const struct sim_chain *c)
 {
 	struct sim_rng *r = model;
-	uint8_t chunk[256];
+	uint8_t chunk[256 + 4];
 	uint32_t len, written = 0, state;
 
 	/* 5.4.6.1: the driver's buffers are device-writable only. */
@@ -55,10 +55,13 @@ static uint32_t rng_handle(void *model, struct sim_vq *q,
 	while (written < len) {
 		uint32_t n = len - written;
 
-		if (n > sizeof(chunk))
-			n = sizeof(chunk);
-		for (uint32_t i = 0; i < n; i++)
-			chunk[i] = (uint8_t)(next(&state) >> 24);
+		if (n > 256u)
+			n = 256u;
+		for (uint32_t i = 0; i < n; i += 4) {
+			uint32_t x = next(&state);
+
+			memcpy(chunk + i, &x, 4); /* chunk has room past n */
+		}
 		if (sim_chain_write(c, written, chunk, n) != n)
 			break;
 		if (!r->log_full && r->nlog + n <= SIM_RNG_LOG_MAX) {

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/device.h"
 #include "sim/internal.h"
 #include "sim/oracle.h"
 #include "sim/vq.h"
@@ -143,6 +144,15 @@ void sim_oracle_unshared(const void *buf, size_t len, virtio_paddr_t paddr,
 	r->m = *m;
 	r->writable = writable;
 	r->bits = NO_BITS;
+	/* Refetch mode rewrote device-writable memory behind the model's
+	 * back (sim/refetch.c): a forged used idx can publish a stale entry
+	 * the driver cannot tell from a fresh one, so nothing the model
+	 * recorded says what the driver saw. Every byte counts as written,
+	 * and the answer is not the model's. */
+	if (sim_refetch_rewrites()) {
+		r->m.marks |= SIM_MARK_UNTRUE;
+		return;
+	}
 	if (!writable || nb > ARENA_BYTES)
 		return;
 	/* A record's bits never wrap (skip the arena's tail if need be) and

@@ -39,12 +39,14 @@ def test_each_command_has_help(cmd):
     assert proc.stdout.startswith(f"usage: vfuzz {cmd}"), proc.stdout
 
 
-def test_list_prints_the_targets_sorted_without_empty():
+def test_list_prints_the_targets_sorted_without_hidden_ones():
     proc = run_vfuzz("list")
     assert proc.returncode == 0, proc.stderr
     names = proc.stdout.split()
+    assert set(vfuzz.core.HIDDEN_TARGETS) >= {"empty", "planted"}
     expected = sorted(p.stem for p in (ROOT / "fuzz").glob("*.c")
-                      if not p.stem.startswith("harness") and p.stem not in ("replay_main", "empty"))
+                      if not p.stem.startswith("harness")
+                      and p.stem not in ("replay_main",) + vfuzz.core.HIDDEN_TARGETS)
     assert names == expected
 
 

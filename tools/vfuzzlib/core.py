@@ -11,8 +11,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 EXIT_FOUND = 1   # fuzz found something, repro'd input crashes, nothing to minimize
 EXIT_ERROR = 2   # usage error, bad input, build or tool failure
-HIDDEN_TARGETS = ("empty",)  # built and accepted by name, never listed
-NOT_TARGETS = re.compile(r"^(harness.*|replay_main|empty)$")
+# Built and accepted by name, never listed or fuzzed: the benchmark's
+# baseline, and the tests' target with one planted bug per finding class.
+HIDDEN_TARGETS = ("empty", "planted")
+NOT_TARGETS = re.compile(r"^(harness.*|replay_main|empty|planted)$")
 PROGRESS_EVERY = 10.0        # seconds between progress lines per target
 REPLAY_TIMEOUT = 30          # seconds for one replay while deduplicating
 MAX_REPLAYS = 400            # crash artifacts replayed per target when deduplicating

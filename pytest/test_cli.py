@@ -204,8 +204,16 @@ def test_fuzz_corpus_replay_is_one_process_when_clean(tmp_path, monkeypatch):
     assert calls == [corpus]
 
 
-def test_dedup_key_falls_back_to_the_input_hash_without_frames():
-    assert vfuzz.finding_key(TIMEOUT, b"a")[1] != vfuzz.finding_key(TIMEOUT, b"b")[1]
+def test_dedup_key_without_frames_is_the_sanitizers_location_not_the_input():
+    """No stack (UBSan without print_stacktrace): the class and the source
+    location, never the input's hash or the values in the message."""
+    stackless = (f"{ROOT}/drivers/queue/split.c:390:31: runtime error: index 1792 out of bounds "
+                 "for type 'struct (unnamed struct at drivers/include/virtio/virtq.h:76:2)[256]'\n")
+    other_index = stackless.replace("1792", "256")
+    key = vfuzz.finding_key(stackless, b"a")[1]
+    assert key == vfuzz.finding_key(other_index, b"b")[1]
+    assert key == "ubsan-bounds|at drivers/queue/split.c:390:31"
+    assert vfuzz.finding_key(TIMEOUT, b"a")[1] == vfuzz.finding_key(TIMEOUT, b"b")[1]
 
 
 def test_replay_preset_builds_cleanly(builds):

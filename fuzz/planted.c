@@ -44,21 +44,23 @@ __attribute__((noinline)) static uint32_t ring_slot(struct planted_ring *r,
 	return r->slot[i];
 }
 
+/* Volatile, like the pointers to the heap objects below: neither
+ * compiler may drop an access or warn about it ahead of time. */
 static volatile uint32_t sink;
 
 /* Run the bug `name` names with value n; 0 when there is no such case. */
 static int plant(const char *name, unsigned n)
 {
 	if (!strcmp(name, "heap-read")) {
-		uint8_t *p = malloc(16);
+		uint8_t *volatile p = malloc(16);
 		sink = p[16 + n % 16];
 		free(p);
 	} else if (!strcmp(name, "heap-write")) {
-		uint8_t *p = malloc(16);
-		p[16 + n % 16] = 1;
-		free(p);
+		volatile uint8_t *p = malloc(16);
+		p[16 + n % 16] = 1; /* volatile: -O2 drops a store before free */
+		free((void *)p);
 	} else if (!strcmp(name, "use-after-free")) {
-		uint8_t *p = malloc(16);
+		uint8_t *volatile p = malloc(16);
 		free(p);
 		sink = p[n % 16];
 	} else if (!strcmp(name, "segv")) {
@@ -87,7 +89,7 @@ static int plant(const char *name, unsigned n)
 	} else if (!strcmp(name, "fuzz-build-only") ||
 		   !strcmp(name, "replay-build-only")) {
 		/* The two builds disagree by design: ./vfuzz repro's tests. */
-		uint8_t *p = malloc(16);
+		uint8_t *volatile p = malloc(16);
 		if ((LLVMFuzzerRunDriver != NULL) == (name[0] == 'f'))
 			sink = p[16 + n % 16];
 		free(p);

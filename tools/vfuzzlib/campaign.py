@@ -20,7 +20,8 @@ from . import core
 from .core import (EXIT_FOUND, INPUT_TIMEOUT, MAX_REPLAYS, MAX_SLOW_REPLAYS,
                    PROGRESS_EVERY, REPLAY_TIMEOUT, Error, _free_name, _write_new,
                    exit_status, nproc, rel, sanitizer_env, say)
-from .reports import finding_key, parse_finding
+from .reports import finding_key, headline, parse_finding, report_head
+from .repro import run_fuzz
 from .toolchain import build, check_target, ensure_tools, libfuzzer_flags, list_targets
 
 
@@ -92,7 +93,7 @@ def fuzz_one(target, out, seconds, jobs):
         tmp.mkdir(exist_ok=True)
         proc = subprocess.Popen(cmd, cwd=tdir, stdin=subprocess.DEVNULL, stdout=lf,
                                 stderr=subprocess.STDOUT, start_new_session=True,
-                                env=dict(os.environ, TMPDIR=str(tmp)))
+                                env=sanitizer_env({"TMPDIR": str(tmp)}, fuzzing=True))
         try:
             while proc.poll() is None:
                 time.sleep(0.5)
@@ -147,7 +148,10 @@ def _replay(target, path, trace=False, quiet=False, timeout=REPLAY_TIMEOUT):
         return None, out + f"\n==vfuzz== replay did not finish within {timeout} s\n"
 
 
-FUZZ_BUILD_ONLY = "(the replay build does not report it; this report is from build/fuzz/{target})\n"
+# The first line of a report only the fuzz build gave, and why.
+FUZZ_BUILD_ONLY = "{why}; this report is from build/fuzz/{target}\n"
+DISAGREE = "the builds disagree: the replay build reports no finding"
+NOT_REPLAYED = "a libFuzzer {kind}: not replayed, the replay build has no time or memory limit"
 
 
 def replay_corpus(target, corpus, artifacts, jobs):
@@ -191,19 +195,16 @@ def _classify(target, path):
         rc, text = _replay(target, path)
     if rc == 0 or not parse_finding(text):
         # Not reproduced by the replay build (an OOM, a timeout, a flake): ask libFuzzer.
-        try:
-            fz = subprocess.run([str(core.ROOT / "build" / "fuzz" / target), f"-timeout={INPUT_TIMEOUT}",
-                                 str(path)], capture_output=True, text=True, errors="replace",
-                                timeout=INPUT_TIMEOUT + REPLAY_TIMEOUT)
-            fz_text = fz.stderr
-        except subprocess.TimeoutExpired:
-            fz_text = ""
-        if parse_finding(fz_text):
-            text = FUZZ_BUILD_ONLY.format(target=target) + fz_text
+        fz = run_fuzz(target, path)
+        if fz.status is not None and parse_finding(fz.text):
+            kind = _artifact_kind(path)
+            why = NOT_REPLAYED.format(kind=kind) if kind in ("timeout", "oom") else DISAGREE
+            text = FUZZ_BUILD_ONLY.format(why=why, target=target) + fz.text
         else:
+            # Keyed by the class alone: no report, so nothing to tell two apart.
             prefix = Path(path).name.split("-")[0]
             text += f"\n(neither build reproduces this libFuzzer {prefix} artifact)\n"
-            return f"unreproducible-{prefix}", f"unreproducible|{hashlib.sha1(data).hexdigest()}", [], text
+            return f"unreproducible-{prefix}", f"unreproducible-{prefix}", [], text
     cls, key, frames = finding_key(text, data)
     return cls, key, frames, text
 
@@ -236,30 +237,40 @@ def file_findings(target, artifacts, out, jobs):
         inp = fdir / "input"
         _write_new(inp, Path(art).read_bytes())
         first = parse_finding(text)
-        fuzz_only = text.startswith(FUZZ_BUILD_ONLY.format(target=target))  # timeout, OOM
+        why, _, rest = text.partition("\n")
+        fuzz_only = why.endswith(FUZZ_BUILD_ONLY.format(why="", target=target).rstrip("\n"))
+        repro = f"./vfuzz repro {rel(inp)}"
+        # Driver first: class and source line, the report's first line and
+        # stack (report_head), then what else there is, then the trace.
+        sections = []
         if fuzz_only:
-            repro = f"build/fuzz/{target} -timeout={INPUT_TIMEOUT} {rel(inp)}"
-        else:
-            repro = f"./vfuzz repro {rel(inp)}"
-        if fuzz_only or cls.startswith("unreproducible"):
-            traced = text
+            sections.append((f"build/fuzz/{target} -timeout={INPUT_TIMEOUT} {rel(inp)}", rest))
+            if _artifact_kind(art) in ("crash", "leak"):  # a timeout would run on
+                sections.append((f"build/replay/{target} --trace {rel(inp)} (no finding there)",
+                                 _replay(target, inp, trace=True)[1]))
+        elif cls.startswith("unreproducible"):
+            sections.append(("the replay of the artifact", text))
         else:
             traced = _replay(target, inp, trace=True)[1]
-        header = (f"target: {target}\nclass: {cls}\nkey: {key}\n"
-                  f"first line: {first[1] if first else '(none)'}\n"
-                  f"artifacts: {len(members)} ({', '.join(Path(m[0]).name for m in members[:5])}"
-                  f"{', ...' if len(members) > 5 else ''})\nrepro: {repro}\n"
-                  + ("" if fuzz_only else f"direct: build/replay/{target} --trace {rel(inp)}\n")
-                  + "\n")
-        if not parse_finding(traced):  # reproduced only by the fuzz build
-            traced = text
-        elif len(traced) > 4_000_000:  # the report is at the end: keep it
-            traced = "(trace head cut)\n" + traced[-4_000_000:]
-        _write_new(fdir / "report.txt", header + traced)
+            if not parse_finding(traced):  # a flake: keep the report that classified it
+                traced = text
+            sections.append((f"build/replay/{target} --trace {rel(inp)}", traced))
+        body = ""
+        for title, out_text in sections:
+            if len(out_text) > 4_000_000:  # the report is at the end: keep it
+                out_text = "(trace head cut)\n" + out_text[-4_000_000:]
+            body += f"\n==== {title} ====\n{out_text}"
+        head = report_head(rest if fuzz_only else text) if first else f"{cls}\n"
+        meta = ((why + "\n" if fuzz_only else "")
+                + f"\ntarget: {target}\nclass: {cls}\nkey: {key}\n"
+                f"artifacts: {len(members)} ({', '.join(Path(m[0]).name for m in members[:5])}"
+                f"{', ...' if len(members) > 5 else ''})\nrepro: {repro}\n")
+        _write_new(fdir / "report.txt", head + meta + body)
         _write_new(fdir / "repro.sh", f"#!/bin/sh\ncd {shlex.quote(str(core.ROOT))} && {repro}\n")
         os.chmod(fdir / "repro.sh", 0o755)
         findings.append(dict(target=target, cls=cls, key=key, dir=rel(fdir), input=rel(inp),
                              repro=repro, first_line=first[1] if first else "",
+                             headline=headline(text) if first else cls,
                              frames=frames, artifacts=len(members)))
     return findings
 
@@ -321,7 +332,7 @@ def cmd_fuzz(args):
     if findings:
         say(f"{len(findings)} unique finding{'s' if len(findings) > 1 else ''}:")
         for f in findings:
-            print(f"  {f['target']}: {f['first_line'] or f['cls']}")
+            print(f"  {f['target']}: {f['headline']}")
             print(f"    saved: {f['dir']}/  ({f['artifacts']} artifact{'s' if f['artifacts'] > 1 else ''})")
             print(f"    repro: {f['repro']}")
     else:

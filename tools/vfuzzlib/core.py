@@ -56,14 +56,29 @@ def rel(path):
 
 # ---- running binaries ------------------------------------------------------------
 
-def sanitizer_env(extra=None):
-    """Environment for replays: readable, symbolized reports that abort."""
+def _options(*parts):
+    return ":".join(p for p in parts if p)
+
+
+def sanitizer_env(extra=None, fuzzing=False, symbolize=True):
+    """Environment for every binary vfuzz runs: UBSan's stack trace always
+    (deduplication keys on the driver's frames; set last, so that not even
+    the user's UBSAN_OPTIONS turn it off), symbolized unless `symbolize` is
+    false. A replay (fuzzing=False) also aborts on its first report; a
+    libFuzzer run keeps libFuzzer's own handling of a crash, and its stacks
+    are not symbolized: llvm-symbolizer costs a fork-mode job some 0.2 s per
+    crash (a shallow bug crashes every few hundred runs), and the stacks
+    that name findings come from the replays that file them. The user's
+    other options come after ours, so they win."""
     env = dict(os.environ)
-    asan = "abort_on_error=1:detect_leaks=1:symbolize=1:print_summary=1"
-    ubsan = "abort_on_error=1:halt_on_error=1:print_stacktrace=1:report_error_type=1"
-    # The user's own options come last, so they win.
-    env["ASAN_OPTIONS"] = asan + (":" + env["ASAN_OPTIONS"] if env.get("ASAN_OPTIONS") else "")
-    env["UBSAN_OPTIONS"] = ubsan + (":" + env["UBSAN_OPTIONS"] if env.get("UBSAN_OPTIONS") else "")
+    sym = f"symbolize={int(symbolize and not fuzzing)}"
+    if fuzzing:
+        asan, ubsan = f"{sym}:print_summary=1", f"{sym}:halt_on_error=1:report_error_type=1"
+    else:
+        asan = f"abort_on_error=1:detect_leaks=1:{sym}:print_summary=1"
+        ubsan = f"abort_on_error=1:halt_on_error=1:{sym}:report_error_type=1"
+    env["ASAN_OPTIONS"] = _options(asan, env.get("ASAN_OPTIONS"))
+    env["UBSAN_OPTIONS"] = _options(ubsan, env.get("UBSAN_OPTIONS"), "print_stacktrace=1")
     env.update(extra or {})
     return env
 

@@ -56,7 +56,7 @@ static int plant(const char *name, unsigned n)
 		sink = p[16 + n % 16];
 		free(p);
 	} else if (!strcmp(name, "heap-write")) {
-		volatile uint8_t *p = malloc(16);
+		volatile uint8_t *volatile p = malloc(16);
 		p[16 + n % 16] = 1; /* volatile: -O2 drops a store before free */
 		free((void *)p);
 	} else if (!strcmp(name, "use-after-free")) {

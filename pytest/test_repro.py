@@ -217,12 +217,18 @@ def test_findings_are_one_per_bug_and_their_reports_read_driver_first(planted, t
     arts = tmp_path / "artifacts"
     arts.mkdir()
     inputs = {"crash-a": "bounds 1", "crash-b": "bounds 9", "crash-c": "shift 3",
-              "crash-d": "fuzz-build-only 2"}
+              "crash-d": "fuzz-build-only 2", "crash-e": "nothing"}
     for name, text in inputs.items():
         (arts / name).write_text(text)
     out = tmp_path / "out"
     found = vfuzz.campaign.file_findings("planted", [str(arts / n) for n in inputs], out, jobs=2)
-    by_cls = {f["cls"]: f for f in found}
+    # crash-e: a crash that needed an earlier input's state reproduces in
+    # neither build; it is listed beside the findings, not one of them.
+    lost = [f for f in found if f.get("unreproducible")]
+    assert [(f["cls"], f["artifacts"]) for f in lost] == [("unreproducible-crash", 1)], lost
+    assert "crash-e" in (ROOT / lost[0]["dir"] / "report.txt").read_text()
+    assert not (out / "findings" / "planted" / "unreproducible-crash").exists()
+    by_cls = {f["cls"]: f for f in found if not f.get("unreproducible")}
     assert sorted(by_cls) == ["asan-heap-buffer-overflow", "ubsan-bounds", "ubsan-shift-exponent"], \
         [f["key"] for f in found]
     assert by_cls["ubsan-bounds"]["artifacts"] == 2
@@ -281,6 +287,8 @@ def test_one_broken_range_check_is_at_most_two_findings_each_reproduced(tmp_path
     fuzz = copy_vfuzz("fuzz", "blk_mmio", "--time", "30", "--jobs", "1", "--out", "out1", timeout=900)
     assert fuzz.returncode == 1, f"expected findings (exit 1), got {fuzz.returncode}:\n" \
                                  f"{fuzz.stdout}\n{fuzz.stderr}"
+    # Artifacts no build reproduces alone (state from earlier inputs of the
+    # process) are listed apart, under out1/blk_mmio/unreproducible-*.
     findings = sorted((repo / "out1" / "findings" / "blk_mmio").iterdir())
     assert 1 <= len(findings) <= 2, \
         f"{len(findings)} findings for one bug: {[f.name for f in findings]}\n{fuzz.stdout}"

@@ -210,7 +210,10 @@ def _classify(target, path):
 
 
 def file_findings(target, artifacts, out, jobs):
-    """Replay, deduplicate and save the findings of one target; return them."""
+    """Replay, deduplicate and save the findings of one target; return them.
+    Artifacts that neither build reproduces on its own are no finding (no
+    command could reproduce them): one entry per libFuzzer kind, marked
+    `unreproducible`, saved under OUT/<target>/unreproducible-<kind>/."""
     if not artifacts:
         return []
     arts = sorted((a for a in artifacts if _artifact_kind(a) in ("crash", "leak")),
@@ -231,6 +234,9 @@ def file_findings(target, artifacts, out, jobs):
     findings = []
     for key, members in groups.items():
         art, cls, frames, text = members[0]  # the smallest input
+        if cls.startswith("unreproducible"):
+            findings.append(_file_unreproducible(target, cls, members, out))
+            continue
         short = hashlib.sha1(key.encode()).hexdigest()[:8]
         fdir = _free_name(out / "findings" / target / f"{cls}-{short}")
         fdir.mkdir(parents=True)
@@ -248,8 +254,6 @@ def file_findings(target, artifacts, out, jobs):
             if _artifact_kind(art) in ("crash", "leak"):  # a timeout would run on
                 sections.append((f"build/replay/{target} --trace {rel(inp)} (no finding there)",
                                  _replay(target, inp, trace=True)[1]))
-        elif cls.startswith("unreproducible"):
-            sections.append(("the replay of the artifact", text))
         else:
             traced = _replay(target, inp, trace=True)[1]
             if not parse_finding(traced):  # a flake: keep the report that classified it
@@ -273,6 +277,25 @@ def file_findings(target, artifacts, out, jobs):
                              headline=headline(text) if first else cls,
                              frames=frames, artifacts=len(members)))
     return findings
+
+
+def _file_unreproducible(target, cls, members, out):
+    """Artifacts libFuzzer saved that neither build crashes on alone: the
+    crash needed state an earlier input of the same process left behind.
+    Listed, with what the builds said of the smallest, beside the findings."""
+    udir = _free_name(out / target / cls)
+    udir.mkdir(parents=True)
+    art, _, _, text = members[0]
+    names = "".join(f"  {rel(m[0])}\n" for m in members)
+    _write_new(udir / "report.txt",
+               f"{cls}: {len(members)} libFuzzer artifact(s) of {target} that neither the replay "
+               "nor the fuzz build reports on when run on its own: the crash needed state an "
+               "earlier input of the same process left behind (memory the driver corrupted, "
+               "a buffer left poisoned). That cause is often a finding of the same run; fix it "
+               "and fuzz again.\n\nartifacts:\n" + names
+               + f"\n==== the replay of {rel(art)} ====\n{text}")
+    return dict(target=target, cls=cls, dir=rel(udir), artifacts=len(members),
+                unreproducible=True)
 
 
 def print_summary(results, findings):
@@ -321,12 +344,15 @@ def cmd_fuzz(args):
             extra = replay_corpus(t, out / t / "corpus", out / t / "artifacts", jobs)
             res["artifacts"] += [a for a in extra if a not in res["artifacts"]]
         found = file_findings(t, res.pop("artifacts"), out, jobs)
-        res["findings"] = [f["dir"] for f in found]
+        res["findings"] = [f["dir"] for f in found if not f.get("unreproducible")]
+        res["unreproducible"] = [f["dir"] for f in found if f.get("unreproducible")]
         findings += found
+    unreproducible = [f for f in findings if f.get("unreproducible")]
+    findings = [f for f in findings if not f.get("unreproducible")]
 
     print_summary(results, findings)
     summary = dict(out=str(out), time_per_target=args.time, jobs=jobs, interrupted=interrupted,
-                   targets=results, findings=findings)
+                   targets=results, findings=findings, unreproducible=unreproducible)
     (out / "summary.json.tmp").write_text(json.dumps(summary, indent=2) + "\n")
     os.replace(out / "summary.json.tmp", out / "summary.json")  # the latest run's
     if findings:
@@ -337,6 +363,10 @@ def cmd_fuzz(args):
             print(f"    repro: {f['repro']}")
     else:
         say("no findings")
+    for u in unreproducible:
+        say(f"{u['target']}: {u['artifacts']} {u['cls'].split('-', 1)[1]} artifact"
+            f"{'s' if u['artifacts'] > 1 else ''} that neither build reproduces alone: "
+            f"{u['dir']}/report.txt")
     say(f"results in {rel(out)} (summary.json)")
     if _tree_state(guarded) != before:
         raise Error("something modified corpus/ while fuzzing; it must stay read-only")
@@ -345,6 +375,6 @@ def cmd_fuzz(args):
         raise Error("libFuzzer failed for " + ", ".join(r["target"] for r in errors))
     if interrupted:
         return 130
-    return EXIT_FOUND if findings else 0
+    return EXIT_FOUND if findings or unreproducible else 0
 
 

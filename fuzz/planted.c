@@ -44,6 +44,17 @@ __attribute__((noinline)) static uint32_t ring_slot(struct planted_ring *r,
 	return r->slot[i];
 }
 
+/* A stack buffer's address, kept past the return of its frame. */
+static uintptr_t escaped;
+
+__attribute__((noinline)) static void keep_frame(unsigned n)
+{
+	volatile uint8_t local[16];
+
+	local[n % 16] = 1;
+	escaped = (uintptr_t)local;
+}
+
 /* Volatile, like the pointers to the heap objects below: neither
  * compiler may drop an access or warn about it ahead of time. */
 static volatile uint32_t sink;
@@ -63,6 +74,9 @@ static int plant(const char *name, unsigned n)
 		uint8_t *volatile p = malloc(16);
 		free(p);
 		sink = p[n % 16];
+	} else if (!strcmp(name, "stack-use-after-return")) {
+		keep_frame(n);
+		sink = ((volatile uint8_t *)escaped)[n % 16];
 	} else if (!strcmp(name, "segv")) {
 		sink = *(volatile uint32_t *)(uintptr_t)(0x1000u + 4096u * (n % 16));
 	} else if (!strcmp(name, "bounds")) {

@@ -72,10 +72,15 @@ def sanitizer_env(extra=None, fuzzing=False, symbolize=True):
     other options come after ours, so they win."""
     env = dict(os.environ)
     sym = f"symbolize={int(symbolize and not fuzzing)}"
+    # Stack frames that returned stay poisoned while anything still points
+    # into them: a driver that returns while the device owns its stack
+    # buffers is reported (in both builds alike), not left to corrupt
+    # whatever frame reuses the memory.
+    uar = "detect_stack_use_after_return=1"
     if fuzzing:
-        asan, ubsan = f"{sym}:print_summary=1", f"{sym}:halt_on_error=1:report_error_type=1"
+        asan, ubsan = f"{uar}:{sym}:print_summary=1", f"{sym}:halt_on_error=1:report_error_type=1"
     else:
-        asan = f"abort_on_error=1:detect_leaks=1:{sym}:print_summary=1"
+        asan = f"abort_on_error=1:detect_leaks=1:{uar}:{sym}:print_summary=1"
         ubsan = f"abort_on_error=1:halt_on_error=1:{sym}:report_error_type=1"
     env["ASAN_OPTIONS"] = _options(asan, env.get("ASAN_OPTIONS"))
     env["UBSAN_OPTIONS"] = _options(ubsan, env.get("UBSAN_OPTIONS"), "print_stacktrace=1")

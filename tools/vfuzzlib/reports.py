@@ -1,9 +1,9 @@
 # SPDX-License-Identifier: MIT
 """Reading the reports of our binaries: a finding's class and first line
 (the sim's `==vfuzz== FINDING <class>:` grammar, ASan, UBSan, LSan,
-libFuzzer), the driver's frames of its stack, and the deduplication key."""
+libFuzzer), the driver's frames of its stack, the deduplication key (the
+bug, never the values), and a report's driver-first opening."""
 
-import hashlib
 import os
 import re
 from pathlib import Path

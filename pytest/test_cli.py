@@ -40,15 +40,16 @@ def test_each_command_has_help(cmd):
     assert proc.stdout.startswith(f"usage: vfuzz {cmd}"), proc.stdout
 
 
-def test_list_prints_the_targets_sorted_without_empty():
+def test_list_prints_the_targets_sorted_without_hidden_ones():
     proc = run_vfuzz("list")
     assert proc.returncode == 0, proc.stderr
     names = proc.stdout.split()
+    assert set(vfuzz.core.HIDDEN_TARGETS) >= {"empty", "planted"}
     # Standalone targets are fuzz/<target>.c; device targets come from the
     # table, two per device.
     standalone = {p.stem for p in (ROOT / "fuzz").glob("*.c")
                   if not p.stem.startswith(("harness", "dev_"))
-                  and p.stem not in ("replay_main", "empty", "device_target")}
+                  and p.stem not in ("replay_main", "device_target") + vfuzz.core.HIDDEN_TARGETS}
     table = (ROOT / "fuzz" / "devices.def").read_text()
     devices = {f"{n}_{bus}" for n in re.findall(r"^VFUZZ_DEVICE\((\w+),", table, re.M)
                for bus in ("mmio", "pci")}
@@ -210,8 +211,16 @@ def test_fuzz_corpus_replay_is_one_process_when_clean(tmp_path, monkeypatch):
     assert calls == [corpus]
 
 
-def test_dedup_key_falls_back_to_the_input_hash_without_frames():
-    assert vfuzz.finding_key(TIMEOUT, b"a")[1] != vfuzz.finding_key(TIMEOUT, b"b")[1]
+def test_dedup_key_without_frames_is_the_sanitizers_location_not_the_input():
+    """No stack (UBSan without print_stacktrace): the class and the source
+    location, never the input's hash or the values in the message."""
+    stackless = (f"{ROOT}/drivers/queue/split.c:390:31: runtime error: index 1792 out of bounds "
+                 "for type 'struct (unnamed struct at drivers/include/virtio/virtq.h:76:2)[256]'\n")
+    other_index = stackless.replace("1792", "256")
+    key = vfuzz.finding_key(stackless, b"a")[1]
+    assert key == vfuzz.finding_key(other_index, b"b")[1]
+    assert key == "ubsan-bounds|at drivers/queue/split.c:390:31"
+    assert vfuzz.finding_key(TIMEOUT, b"a")[1] == vfuzz.finding_key(TIMEOUT, b"b")[1]
 
 
 def test_replay_preset_builds_cleanly(builds):

@@ -20,7 +20,8 @@ from . import core
 from .core import (EXIT_FOUND, INPUT_TIMEOUT, MAX_REPLAYS, MAX_SLOW_REPLAYS,
                    PROGRESS_EVERY, REPLAY_TIMEOUT, Error, _free_name, _write_new,
                    exit_status, nproc, rel, sanitizer_env, say)
-from .reports import finding_key, parse_finding
+from .reports import finding_key, headline, parse_finding, report_head
+from .repro import run_fuzz
 from .toolchain import build, check_target, ensure_tools, libfuzzer_flags, list_targets
 
 
@@ -92,7 +93,7 @@ def fuzz_one(target, out, seconds, jobs):
         tmp.mkdir(exist_ok=True)
         proc = subprocess.Popen(cmd, cwd=tdir, stdin=subprocess.DEVNULL, stdout=lf,
                                 stderr=subprocess.STDOUT, start_new_session=True,
-                                env=dict(os.environ, TMPDIR=str(tmp)))
+                                env=sanitizer_env({"TMPDIR": str(tmp)}, fuzzing=True))
         try:
             while proc.poll() is None:
                 time.sleep(0.5)
@@ -147,7 +148,10 @@ def _replay(target, path, trace=False, quiet=False, timeout=REPLAY_TIMEOUT):
         return None, out + f"\n==vfuzz== replay did not finish within {timeout} s\n"
 
 
-FUZZ_BUILD_ONLY = "(the replay build does not report it; this report is from build/fuzz/{target})\n"
+# The first line of a report only the fuzz build gave, and why.
+FUZZ_BUILD_ONLY = "{why}; this report is from build/fuzz/{target}\n"
+DISAGREE = "the builds disagree: the replay build reports no finding"
+NOT_REPLAYED = "a libFuzzer {kind}: not replayed, the replay build has no time or memory limit"
 
 
 def replay_corpus(target, corpus, artifacts, jobs):
@@ -191,25 +195,25 @@ def _classify(target, path):
         rc, text = _replay(target, path)
     if rc == 0 or not parse_finding(text):
         # Not reproduced by the replay build (an OOM, a timeout, a flake): ask libFuzzer.
-        try:
-            fz = subprocess.run([str(core.ROOT / "build" / "fuzz" / target), f"-timeout={INPUT_TIMEOUT}",
-                                 str(path)], capture_output=True, text=True, errors="replace",
-                                timeout=INPUT_TIMEOUT + REPLAY_TIMEOUT)
-            fz_text = fz.stderr
-        except subprocess.TimeoutExpired:
-            fz_text = ""
-        if parse_finding(fz_text):
-            text = FUZZ_BUILD_ONLY.format(target=target) + fz_text
+        fz = run_fuzz(target, path)
+        if fz.status is not None and parse_finding(fz.text):
+            kind = _artifact_kind(path)
+            why = NOT_REPLAYED.format(kind=kind) if kind in ("timeout", "oom") else DISAGREE
+            text = FUZZ_BUILD_ONLY.format(why=why, target=target) + fz.text
         else:
+            # Keyed by the class alone: no report, so nothing to tell two apart.
             prefix = Path(path).name.split("-")[0]
             text += f"\n(neither build reproduces this libFuzzer {prefix} artifact)\n"
-            return f"unreproducible-{prefix}", f"unreproducible|{hashlib.sha1(data).hexdigest()}", [], text
+            return f"unreproducible-{prefix}", f"unreproducible-{prefix}", [], text
     cls, key, frames = finding_key(text, data)
     return cls, key, frames, text
 
 
 def file_findings(target, artifacts, out, jobs):
-    """Replay, deduplicate and save the findings of one target; return them."""
+    """Replay, deduplicate and save the findings of one target; return them.
+    Artifacts that neither build reproduces on its own are no finding (no
+    command could reproduce them): one entry per libFuzzer kind, marked
+    `unreproducible`, saved under OUT/<target>/unreproducible-<kind>/."""
     if not artifacts:
         return []
     arts = sorted((a for a in artifacts if _artifact_kind(a) in ("crash", "leak")),
@@ -230,38 +234,68 @@ def file_findings(target, artifacts, out, jobs):
     findings = []
     for key, members in groups.items():
         art, cls, frames, text = members[0]  # the smallest input
+        if cls.startswith("unreproducible"):
+            findings.append(_file_unreproducible(target, cls, members, out))
+            continue
         short = hashlib.sha1(key.encode()).hexdigest()[:8]
         fdir = _free_name(out / "findings" / target / f"{cls}-{short}")
         fdir.mkdir(parents=True)
         inp = fdir / "input"
         _write_new(inp, Path(art).read_bytes())
         first = parse_finding(text)
-        fuzz_only = text.startswith(FUZZ_BUILD_ONLY.format(target=target))  # timeout, OOM
+        why, _, rest = text.partition("\n")
+        fuzz_only = why.endswith(FUZZ_BUILD_ONLY.format(why="", target=target).rstrip("\n"))
+        repro = f"./vfuzz repro {rel(inp)}"
+        # Driver first: class and source line, the report's first line and
+        # stack (report_head), then what else there is, then the trace.
+        sections = []
         if fuzz_only:
-            repro = f"build/fuzz/{target} -timeout={INPUT_TIMEOUT} {rel(inp)}"
-        else:
-            repro = f"./vfuzz repro {rel(inp)}"
-        if fuzz_only or cls.startswith("unreproducible"):
-            traced = text
+            sections.append((f"build/fuzz/{target} -timeout={INPUT_TIMEOUT} {rel(inp)}", rest))
+            if _artifact_kind(art) in ("crash", "leak"):  # a timeout would run on
+                sections.append((f"build/replay/{target} --trace {rel(inp)} (no finding there)",
+                                 _replay(target, inp, trace=True)[1]))
         else:
             traced = _replay(target, inp, trace=True)[1]
-        header = (f"target: {target}\nclass: {cls}\nkey: {key}\n"
-                  f"first line: {first[1] if first else '(none)'}\n"
-                  f"artifacts: {len(members)} ({', '.join(Path(m[0]).name for m in members[:5])}"
-                  f"{', ...' if len(members) > 5 else ''})\nrepro: {repro}\n"
-                  + ("" if fuzz_only else f"direct: build/replay/{target} --trace {rel(inp)}\n")
-                  + "\n")
-        if not parse_finding(traced):  # reproduced only by the fuzz build
-            traced = text
-        elif len(traced) > 4_000_000:  # the report is at the end: keep it
-            traced = "(trace head cut)\n" + traced[-4_000_000:]
-        _write_new(fdir / "report.txt", header + traced)
+            if not parse_finding(traced):  # a flake: keep the report that classified it
+                traced = text
+            sections.append((f"build/replay/{target} --trace {rel(inp)}", traced))
+        body = ""
+        for title, out_text in sections:
+            if len(out_text) > 4_000_000:  # the report is at the end: keep it
+                out_text = "(trace head cut)\n" + out_text[-4_000_000:]
+            body += f"\n==== {title} ====\n{out_text}"
+        head = report_head(rest if fuzz_only else text) if first else f"{cls}\n"
+        meta = ((why + "\n" if fuzz_only else "")
+                + f"\ntarget: {target}\nclass: {cls}\nkey: {key}\n"
+                f"artifacts: {len(members)} ({', '.join(Path(m[0]).name for m in members[:5])}"
+                f"{', ...' if len(members) > 5 else ''})\nrepro: {repro}\n")
+        _write_new(fdir / "report.txt", head + meta + body)
         _write_new(fdir / "repro.sh", f"#!/bin/sh\ncd {shlex.quote(str(core.ROOT))} && {repro}\n")
         os.chmod(fdir / "repro.sh", 0o755)
         findings.append(dict(target=target, cls=cls, key=key, dir=rel(fdir), input=rel(inp),
                              repro=repro, first_line=first[1] if first else "",
+                             headline=headline(text) if first else cls,
                              frames=frames, artifacts=len(members)))
     return findings
+
+
+def _file_unreproducible(target, cls, members, out):
+    """Artifacts libFuzzer saved that neither build crashes on alone: the
+    crash needed state an earlier input of the same process left behind.
+    Listed, with what the builds said of the smallest, beside the findings."""
+    udir = _free_name(out / target / cls)
+    udir.mkdir(parents=True)
+    art, _, _, text = members[0]
+    names = "".join(f"  {rel(m[0])}\n" for m in members)
+    _write_new(udir / "report.txt",
+               f"{cls}: {len(members)} libFuzzer artifact(s) of {target} that neither the replay "
+               "nor the fuzz build reports on when run on its own: the crash needed state an "
+               "earlier input of the same process left behind (memory the driver corrupted, "
+               "a buffer left poisoned). That cause is often a finding of the same run; fix it "
+               "and fuzz again.\n\nartifacts:\n" + names
+               + f"\n==== the replay of {rel(art)} ====\n{text}")
+    return dict(target=target, cls=cls, dir=rel(udir), artifacts=len(members),
+                unreproducible=True)
 
 
 def print_summary(results, findings):
@@ -310,22 +344,29 @@ def cmd_fuzz(args):
             extra = replay_corpus(t, out / t / "corpus", out / t / "artifacts", jobs)
             res["artifacts"] += [a for a in extra if a not in res["artifacts"]]
         found = file_findings(t, res.pop("artifacts"), out, jobs)
-        res["findings"] = [f["dir"] for f in found]
+        res["findings"] = [f["dir"] for f in found if not f.get("unreproducible")]
+        res["unreproducible"] = [f["dir"] for f in found if f.get("unreproducible")]
         findings += found
+    unreproducible = [f for f in findings if f.get("unreproducible")]
+    findings = [f for f in findings if not f.get("unreproducible")]
 
     print_summary(results, findings)
     summary = dict(out=str(out), time_per_target=args.time, jobs=jobs, interrupted=interrupted,
-                   targets=results, findings=findings)
+                   targets=results, findings=findings, unreproducible=unreproducible)
     (out / "summary.json.tmp").write_text(json.dumps(summary, indent=2) + "\n")
     os.replace(out / "summary.json.tmp", out / "summary.json")  # the latest run's
     if findings:
         say(f"{len(findings)} unique finding{'s' if len(findings) > 1 else ''}:")
         for f in findings:
-            print(f"  {f['target']}: {f['first_line'] or f['cls']}")
+            print(f"  {f['target']}: {f['headline']}")
             print(f"    saved: {f['dir']}/  ({f['artifacts']} artifact{'s' if f['artifacts'] > 1 else ''})")
             print(f"    repro: {f['repro']}")
     else:
         say("no findings")
+    for u in unreproducible:
+        say(f"{u['target']}: {u['artifacts']} {u['cls'].split('-', 1)[1]} artifact"
+            f"{'s' if u['artifacts'] > 1 else ''} that neither build reproduces alone: "
+            f"{u['dir']}/report.txt")
     say(f"results in {rel(out)} (summary.json)")
     if _tree_state(guarded) != before:
         raise Error("something modified corpus/ while fuzzing; it must stay read-only")
@@ -334,6 +375,6 @@ def cmd_fuzz(args):
         raise Error("libFuzzer failed for " + ", ".join(r["target"] for r in errors))
     if interrupted:
         return 130
-    return EXIT_FOUND if findings else 0
+    return EXIT_FOUND if findings or unreproducible else 0
 
 

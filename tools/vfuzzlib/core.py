@@ -11,8 +11,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 EXIT_FOUND = 1   # fuzz found something, repro'd input crashes, nothing to minimize
 EXIT_ERROR = 2   # usage error, bad input, build or tool failure
-HIDDEN_TARGETS = ("empty",)  # built and accepted by name, never listed
-NOT_TARGETS = re.compile(r"^(harness.*|dev_.*|device_target|replay_main|empty)$")
+# Built and accepted by name, never listed or fuzzed: the benchmark's
+# baseline, and the tests' target with one planted bug per finding class.
+HIDDEN_TARGETS = ("empty", "planted")
+NOT_TARGETS = re.compile(r"^(harness.*|dev_.*|device_target|replay_main|empty|planted)$")
 PROGRESS_EVERY = 10.0        # seconds between progress lines per target
 REPLAY_TIMEOUT = 30          # seconds for one replay while deduplicating
 MAX_REPLAYS = 400            # crash artifacts replayed per target when deduplicating
@@ -54,14 +56,34 @@ def rel(path):
 
 # ---- running binaries ------------------------------------------------------------
 
-def sanitizer_env(extra=None):
-    """Environment for replays: readable, symbolized reports that abort."""
+def _options(*parts):
+    return ":".join(p for p in parts if p)
+
+
+def sanitizer_env(extra=None, fuzzing=False, symbolize=True):
+    """Environment for every binary vfuzz runs: UBSan's stack trace always
+    (deduplication keys on the driver's frames; set last, so that not even
+    the user's UBSAN_OPTIONS turn it off), symbolized unless `symbolize` is
+    false. A replay (fuzzing=False) also aborts on its first report; a
+    libFuzzer run keeps libFuzzer's own handling of a crash, and its stacks
+    are not symbolized: llvm-symbolizer costs a fork-mode job some 0.2 s per
+    crash (a shallow bug crashes every few hundred runs), and the stacks
+    that name findings come from the replays that file them. The user's
+    other options come after ours, so they win."""
     env = dict(os.environ)
-    asan = "abort_on_error=1:detect_leaks=1:symbolize=1:print_summary=1"
-    ubsan = "abort_on_error=1:halt_on_error=1:print_stacktrace=1:report_error_type=1"
-    # The user's own options come last, so they win.
-    env["ASAN_OPTIONS"] = asan + (":" + env["ASAN_OPTIONS"] if env.get("ASAN_OPTIONS") else "")
-    env["UBSAN_OPTIONS"] = ubsan + (":" + env["UBSAN_OPTIONS"] if env.get("UBSAN_OPTIONS") else "")
+    sym = f"symbolize={int(symbolize and not fuzzing)}"
+    # Stack frames that returned stay poisoned while anything still points
+    # into them: a driver that returns while the device owns its stack
+    # buffers is reported (in both builds alike), not left to corrupt
+    # whatever frame reuses the memory.
+    uar = "detect_stack_use_after_return=1"
+    if fuzzing:
+        asan, ubsan = f"{uar}:{sym}:print_summary=1", f"{sym}:halt_on_error=1:report_error_type=1"
+    else:
+        asan = f"abort_on_error=1:detect_leaks=1:{uar}:{sym}:print_summary=1"
+        ubsan = f"abort_on_error=1:halt_on_error=1:{sym}:report_error_type=1"
+    env["ASAN_OPTIONS"] = _options(asan, env.get("ASAN_OPTIONS"))
+    env["UBSAN_OPTIONS"] = _options(ubsan, env.get("UBSAN_OPTIONS"), "print_stacktrace=1")
     env.update(extra or {})
     return env
 

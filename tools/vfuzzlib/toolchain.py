@@ -118,6 +118,33 @@ def presets():
         raise Error(f"cannot read CMakePresets.json: {e}")
 
 
+def _preset_compiler(preset):
+    """The C compiler a configure preset names, or None."""
+    try:
+        data = json.loads((core.ROOT / "CMakePresets.json").read_text())
+        for p in data["configurePresets"]:
+            if p["name"] == preset:
+                return p.get("cacheVariables", {}).get("CMAKE_C_COMPILER")
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        pass
+    return None
+
+
+def _other_compiler(preset, cache):
+    """Whether the build dir was configured with another compiler than the
+    preset names (e.g. a replay build made with gcc before the preset chose
+    clang). cmake then drops its cache and re-runs without the preset's
+    variables, so such a dir must be configured from scratch."""
+    want = _preset_compiler(preset)
+    m = re.search(r"^CMAKE_C_COMPILER:\w+=(.*)$", cache.read_text(errors="replace"), re.M)
+    if not want or not m:
+        return False
+    want_path, have_path = shutil.which(want), m.group(1).strip()
+    if not want_path or not have_path:
+        return False
+    return os.path.realpath(want_path) != os.path.realpath(have_path)
+
+
 def run_quiet(cmd, what):
     """Run a build step; its output is shown only when it fails."""
     try:
@@ -142,6 +169,10 @@ def build(preset, targets=None, quiet=False):
     # Configure once; again when the presets changed (cmake --build does not
     # re-read their cache variables).
     if not cache.exists() or cache.stat().st_mtime < (core.ROOT / "CMakePresets.json").stat().st_mtime:
+        if cache.exists() and _other_compiler(preset, cache):
+            say(f"build/{preset} was configured with another compiler; configuring it afresh")
+            cache.unlink()
+            shutil.rmtree(bdir / "CMakeFiles", ignore_errors=True)
         run_quiet(["cmake", "--preset", preset], f"configure of preset {preset}")
     cmd = ["cmake", "--build", str(bdir), f"-j{nproc()}"]
     if targets:

@@ -68,10 +68,6 @@ struct virtq {
 	void *ring_vaddr[2];
 	size_t ring_pages[2];
 	volatile uint8_t *desc, *avail, *used;
-	/* indirect tables: one VIRTQ_MAX_SG-entry table per slot */
-	virtio_paddr_t ind_paddr;
-	void *ind_vaddr;
-	size_t ind_pages;
 	struct virtq_desc_shadow shadow[VIRTQ_MAX_SIZE];
 	/* per head: buffers in flight and their writable capacity */
 	struct {
@@ -83,7 +79,17 @@ struct virtq {
 		uint16_t min_used;   /* used entries before this were written
 				      * before the chain was added */
 	} head[VIRTQ_MAX_SIZE];
+	/* indirect tables: one VIRTQ_MAX_SG-entry table per slot. Last, after
+	 * the arrays: gcc's -fsanitize=bounds takes a trailing array for a
+	 * flexible one (clang's, one of one element) and checks no index
+	 * into it. */
+	virtio_paddr_t ind_paddr;
+	void *ind_vaddr;
+	size_t ind_pages;
 };
+_Static_assert(offsetof(struct virtq, head) + sizeof(((struct virtq *)0)->head) <
+		       sizeof(struct virtq),
+	       "head[] must not be the last member of struct virtq");
 
 /*
  * Set up queue `idx`: read and validate the device's max size (0 or below

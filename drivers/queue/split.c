@@ -452,6 +452,11 @@ int virtq_add_wait(struct virtq *q, const struct virtq_buf *out, size_t n_out,
 			continue;
 		if (rc)
 			return rc;
+		/* Ours is the only chain in flight: an entry naming another
+		 * head is a lie, never the caller's EWRONG_TOKEN (the caller
+		 * would return with its buffers still on loan). */
+		if (got != token)
+			return lie(q);
 		return pop(q, token, len);
 	}
 	return VIRTIO_ETIMEOUT;

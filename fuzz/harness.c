@@ -72,3 +72,13 @@ void fuzz_log_op(const char *op, int rc, const char *fmt, ...)
 	}
 	fputc('\n', stderr);
 }
+
+void fuzz_print_findings(void)
+{
+	fflush(stderr);
+	if (sim_finding_count())
+		printf("FINDINGS %u last=%s\n", sim_finding_count(),
+		       sim_class_name(sim_last_finding()));
+	else
+		printf("FINDINGS 0\n");
+}

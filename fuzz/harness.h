@@ -165,6 +165,8 @@ void fuzz_log_workload(int init_rc, unsigned ops, unsigned failed,
  * for tests that check a driver's answer to one device lie. */
 void fuzz_log_op(const char *op, int rc, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* Test programs in record mode: `FINDINGS <n>[ last=<class>]` on stdout. */
+void fuzz_print_findings(void);
 
 /* ==== the split queue (fuzz/harness_virtq.c) ============================= */
 

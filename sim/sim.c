@@ -13,12 +13,7 @@ void sim_init(const struct sim_config *cfg)
 {
 	if (initialised)
 		return;
-	struct sim_config def = {
-		.dma_base = SIM_DMA_BASE_DEFAULT,
-		.dma_pages = SIM_DMA_PAGES_DEFAULT,
-		.max_alloc_pages = SIM_MAX_ALLOC_PAGES_DEFAULT,
-		.record = false,
-	};
+	struct sim_config def = SIM_CONFIG_DEFAULTS;
 	if (!cfg)
 		cfg = &def;
 	initialised = true;

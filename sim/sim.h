@@ -31,6 +31,14 @@ struct sim_config {
 #define SIM_MAX_ALLOC_PAGES_DEFAULT 256u
 #define SIM_MMIO_BASE 0x10000000ull /* device windows live from here */
 #define SIM_MMIO_SPAN 0x01000000ull /* 16 MiB of MMIO address space */
+/* The defaults sim_init(NULL) uses; tests set .record on a copy. */
+#define SIM_CONFIG_DEFAULTS                                                    \
+	{                                                                      \
+		.dma_base = SIM_DMA_BASE_DEFAULT,                              \
+		.dma_pages = SIM_DMA_PAGES_DEFAULT,                            \
+		.max_alloc_pages = SIM_MAX_ALLOC_PAGES_DEFAULT,                \
+		.record = false,                                               \
+	}
 
 /* Once per process. NULL config: defaults. Reads VFUZZ_TRACE (see trace). */
 void sim_init(const struct sim_config *cfg);

@@ -498,12 +498,7 @@ static void run_conformance(struct virtio_transport *t, int rc)
 
 int main(int argc, char **argv)
 {
-	struct sim_config cfg = {
-	    .dma_base = SIM_DMA_BASE_DEFAULT,
-	    .dma_pages = SIM_DMA_PAGES_DEFAULT,
-	    .max_alloc_pages = SIM_MAX_ALLOC_PAGES_DEFAULT,
-	    .record = true,
-	};
+	struct sim_config cfg = SIM_CONFIG_DEFAULTS;
 	struct virtio_transport *t = NULL;
 	const char *step;
 	int rc;
@@ -512,6 +507,7 @@ int main(int argc, char **argv)
 	opt.blk.flush = true; /* as QEMU's virtio-blk */
 	parse_args(argc, argv);
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	cfg.record = true;
 	sim_init(&cfg);
 	rc = probe(&t, &step);
 	/* The model starts as the fresh disk. */
@@ -528,10 +524,6 @@ int main(int argc, char **argv)
 		virtio_blk_destroy(&drv);
 		sim_audit();
 	}
-	if (sim_finding_count())
-		printf("FINDINGS %u last=%s\n", sim_finding_count(),
-		       sim_class_name(sim_last_finding()));
-	else
-		printf("FINDINGS 0\n");
+	fuzz_print_findings();
 	return 0;
 }

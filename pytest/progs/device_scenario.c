@@ -53,12 +53,7 @@ int main(int argc, char **argv)
 	enum fuzz_transport tr = FUZZ_MMIO_V2;
 	const char *script = NULL;
 	struct fuzz_case c = {0};
-	struct sim_config cfg = {
-		.dma_base = SIM_DMA_BASE_DEFAULT,
-		.dma_pages = SIM_DMA_PAGES_DEFAULT,
-		.max_alloc_pages = SIM_MAX_ALLOC_PAGES_DEFAULT,
-		.record = true,
-	};
+	struct sim_config cfg = SIM_CONFIG_DEFAULTS;
 
 	for (int i = 1; i < argc; i++) {
 		const char *v = strchr(argv[i], '=');
@@ -87,6 +82,7 @@ int main(int argc, char **argv)
 	if (!d)
 		usage("missing", "--device=NAME");
 	setenv("VFUZZ_HARNESS_LOG", "2", 1);
+	cfg.record = true;
 	sim_init(&cfg);
 	fuzz_init();
 	fuzz_begin(&c);
@@ -98,11 +94,6 @@ int main(int argc, char **argv)
 	else
 		printf("attach rc=%s step=%s\n", virtio_strerror(rc), a.step);
 	sim_audit();
-	fflush(stderr);
-	if (sim_finding_count())
-		printf("FINDINGS %u last=%s\n", sim_finding_count(),
-		       sim_class_name(sim_last_finding()));
-	else
-		printf("FINDINGS 0\n");
+	fuzz_print_findings();
 	return 0;
 }

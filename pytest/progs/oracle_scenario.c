@@ -176,12 +176,7 @@ int main(int argc, char **argv)
 {
 	static const char *scripts[4096];
 	static uint8_t work[4096];
-	struct sim_config cfg = {
-		.dma_base = SIM_DMA_BASE_DEFAULT,
-		.dma_pages = SIM_DMA_PAGES_DEFAULT,
-		.max_alloc_pages = SIM_MAX_ALLOC_PAGES_DEFAULT,
-		.record = true,
-	};
+	struct sim_config cfg = SIM_CONFIG_DEFAULTS;
 	struct fuzz_blk_driver *d = NULL;
 	bool virtq = false;
 	unsigned version = 2, flags = 0, nscripts = 0, total = 0;
@@ -221,6 +216,7 @@ int main(int argc, char **argv)
 	complete_driver(d);
 	if (!nscripts)
 		scripts[nscripts++] = "";
+	cfg.record = true;
 	sim_init(&cfg);
 	for (unsigned i = 0; i < nscripts; i++) {
 		static struct fuzz_attached a;

@@ -361,12 +361,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: sim_misuse SCENARIO\n");
 		return 2;
 	}
-	struct sim_config cfg = {
-		.dma_base = SIM_DMA_BASE_DEFAULT,
-		.dma_pages = SIM_DMA_PAGES_DEFAULT,
-		.max_alloc_pages = SIM_MAX_ALLOC_PAGES_DEFAULT,
-		.record = true,
-	};
+	struct sim_config cfg = SIM_CONFIG_DEFAULTS;
+	cfg.record = true;
 	sim_init(&cfg);
 	sim_reset(NULL, 0);
 	int rc = run(argv[1]);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * vbench: what the sim costs. Runs the same blk-over-MMIO workload through
+ * vbench: what the sim costs. Runs a device's default workload over MMIO
+ * (--device NAME from fuzz/devices.def, default blk) through
  * the instrumented sim HAL and through the unchecked pass-through HAL in one
  * process, interleaved in rounds so machine noise hits both alike, and
  * reports the ratio. Also runs a long series of iterations and samples RSS,
@@ -13,7 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "fuzz/harness.h"
+#include "fuzz/device.h"
 #include "sim/sim.h"
 
 static double now(void)
@@ -35,15 +36,18 @@ static long rss_kb(void)
 	return resident < 0 ? -1 : resident * (sysconf(_SC_PAGESIZE) / 1024);
 }
 
-/* One iteration of the blk_mmio target's default workload, version 2. */
+static const struct fuzz_device *device = &fuzz_device_blk;
+
+/* One iteration of the <device>_mmio target's default workload, version 2. */
 static void iteration(const struct virtio_hal *hal)
 {
 	static const uint8_t input[2] = {0, 0};
+	static struct fuzz_attached a;
 	struct fuzz_case c;
-	struct virtio_mmio m;
 	fuzz_split(input, sizeof input, &c);
-	if (fuzz_blk_mmio_setup(&c, hal, 2, &m) == 0)
-		fuzz_blk_workload(&m.t, &c.work);
+	fuzz_begin(&c);
+	if (fuzz_attach(device, NULL, FUZZ_MMIO_V2, hal, &a) == 0)
+		device->workload(a.t, &c.work);
 	sim_audit();
 }
 
@@ -69,8 +73,14 @@ int main(int argc, char **argv)
 			iters = atol(argv[++i]);
 		} else if (!strcmp(argv[i], "--rss-iters") && i + 1 < argc) {
 			rss_iters = atol(argv[++i]);
+		} else if (!strcmp(argv[i], "--device") && i + 1 < argc) {
+			device = fuzz_device_find(argv[++i]);
+			if (!device) {
+				fprintf(stderr, "vbench: unknown device '%s'\n", argv[i]);
+				return 2;
+			}
 		} else {
-			fprintf(stderr, "vbench: unknown argument '%s' (use --json, --iters N, --rss-iters N)\n",
+			fprintf(stderr, "vbench: unknown argument '%s' (use --json, --iters N, --rss-iters N, --device NAME)\n",
 				argv[i]);
 			return 2;
 		}
@@ -106,8 +116,8 @@ int main(int argc, char **argv)
 		       checked / passthru, n / checked, n / passthru, rss_iters,
 		       rss_first, rss_last, (double)rss_iters / rss_time);
 	} else {
-		printf("blk_mmio workload, release build, %ld iterations each\n",
-		       (long)n);
+		printf("%s_mmio workload, release build, %ld iterations each\n",
+		       device->name, (long)n);
 		printf("  instrumented sim HAL   %10.0f iterations/s\n", n / checked);
 		printf("  pass-through HAL       %10.0f iterations/s\n", n / passthru);
 		printf("  sim overhead           %10.2fx\n", checked / passthru);

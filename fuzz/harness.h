@@ -76,23 +76,17 @@ void fuzz_init(void);
 /* The MMIO window of the first simulated device. */
 #define FUZZ_MMIO_BASE 0x10000000ull
 #define FUZZ_MMIO_SIZE 0x200u
+/* The PCI function's slot on the simulated bus (device 1: enumeration
+ * walks past an empty device 0 first). */
+#define FUZZ_PCI_DEVNO 1u
 /* Queue size the simulated devices offer by default. */
 #define FUZZ_QUEUE_MAX 16u
 /* Sectors of the simulated disk. */
 #define FUZZ_BLK_SECTORS 64u
 
-/* Start an iteration: sim_reset with the case's decisions, a blk device on
- * an MMIO window (version 1 or 2), and the driver's MMIO transport probed
- * over `hal`. Returns the probe's result (0 or a virtio_err). */
-int fuzz_blk_mmio_setup(const struct fuzz_case *c, const struct virtio_hal *hal,
-			uint32_t version, struct virtio_mmio *m);
-/* The same, with the device offering neither, one or both ring features. */
-int fuzz_blk_mmio_setup_rings(const struct fuzz_case *c,
-			      const struct virtio_hal *hal, uint32_t version,
-			      bool indirect, bool event_idx,
-			      struct virtio_mmio *m);
 /* The blk device every harness set-up creates (FUZZ_BLK_SECTORS, flush,
- * FUZZ_QUEUE_MAX, serial "vfuzz-blk"); only the transport differs. */
+ * FUZZ_QUEUE_MAX, serial "vfuzz-blk"); devices are attached through the
+ * seam (fuzz/device.h). */
 struct sim_blk_config;
 extern const struct sim_blk_config fuzz_blk_config;
 
@@ -166,24 +160,13 @@ unsigned fuzz_blk_workload_with(const struct fuzz_blk_driver *drv,
  */
 void fuzz_log_workload(int init_rc, unsigned ops, unsigned failed,
 		       bool completed);
+/* With VFUZZ_HARNESS_LOG=2, also one line per operation a workload runs,
+ *   op: <op> rc=<virtio_strerror> [<facts, from fmt>]
+ * for tests that check a driver's answer to one device lie. */
+void fuzz_log_op(const char *op, int rc, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
-/* ==== virtio-pci and the split queue (fuzz/harness_pci.c,
- * fuzz/harness_virtq.c) ==================================================== */
-
-/* The blk function's slot on the simulated bus (device 1: enumeration
- * walks past an empty device 0 first). */
-#define FUZZ_PCI_DEVNO 1u
-
-/*
- * Start a PCI iteration: sim_reset with the case's decisions, the blk device
- * (as fuzz_blk_mmio_setup's) behind the sim's virtio-pci host bridge, then
- * the driver's side: virtio_pci_bus_init over the ECAM, virtio_pci_find
- * (any virtio function), BAR assignment from the bridge's memory window
- * unless `firmware_bars` (then the sim pre-assigns them), virtio_pci_init.
- * Returns 0 or the first virtio_err.
- */
-int fuzz_blk_pci_setup(const struct fuzz_case *c, const struct virtio_hal *hal,
-		       bool firmware_bars, struct virtio_pci *p);
+/* ==== the split queue (fuzz/harness_virtq.c) ============================= */
 
 /*
  * Flags of the split-queue target (byte 0 of the input):
@@ -196,11 +179,12 @@ int fuzz_blk_pci_setup(const struct fuzz_case *c, const struct virtio_hal *hal,
 #define FUZZ_VQ_NO_EVENT_IDX 0x4u
 
 /*
- * Start a split-queue iteration: sim_reset, the blk device (features as the
- * flags say) on an MMIO window, virtio_mmio_init. Returns 0 or a virtio_err.
+ * Start a split-queue iteration: sim_reset, the blk device (ring features as
+ * the flags say) on MMIO, the driver's transport probed. Returns 0 or a
+ * virtio_err; *t is the transport.
  */
 int fuzz_virtq_setup(const struct fuzz_case *c, const struct virtio_hal *hal,
-		     struct virtio_mmio *m);
+		     struct virtio_transport **t);
 
 /*
  * The split-queue workload: the virtq API driven directly. virtio_negotiate,

@@ -11,7 +11,7 @@
  */
 #include <string.h>
 
-#include "fuzz/harness.h"
+#include "fuzz/device.h"
 #include "sim/dev/blk.h"
 #include "sim/oracle.h"
 #include "sim/sim.h"
@@ -62,12 +62,22 @@ static const uint8_t default_ops[] = {
 };
 
 int fuzz_virtq_setup(const struct fuzz_case *c, const struct virtio_hal *hal,
-		     struct virtio_mmio *m)
+		     struct virtio_transport **t)
 {
-	return fuzz_blk_mmio_setup_rings(c, hal,
-					 (c->flags & FUZZ_VQ_LEGACY) ? 1 : 2,
-					 !(c->flags & FUZZ_VQ_NO_INDIRECT),
-					 !(c->flags & FUZZ_VQ_NO_EVENT_IDX), m);
+	static struct fuzz_attached a;
+	struct sim_vdev *dev;
+
+	fuzz_begin(c);
+	dev = fuzz_blk_model(NULL);
+	if (!dev)
+		return VIRTIO_EINVALID_PARAM; /* a harness bug */
+	sim_vdev_offer_rings(dev, !(c->flags & FUZZ_VQ_NO_INDIRECT),
+			     !(c->flags & FUZZ_VQ_NO_EVENT_IDX));
+	*t = &a.mmio.t;
+	return fuzz_attach_dev(dev,
+			       (c->flags & FUZZ_VQ_LEGACY) ? FUZZ_MMIO_V1
+							   : FUZZ_MMIO_V2,
+			       hal, &a);
 }
 
 static int take_slot(void)

@@ -5,7 +5,7 @@
  * space all come from the input, then teardown. Flags bit 0 picks MMIO
  * version 1; the workload bytes are ignored.
  */
-#include "fuzz/harness.h"
+#include "fuzz/device.h"
 #include "sim/sim.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -14,13 +14,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const uint8_t stop = 7; /* the workload's "stop" opcode */
 	struct fuzz_case c;
-	struct virtio_mmio m;
+	static struct fuzz_attached a;
 	fuzz_init();
 	fuzz_split(data, size, &c);
 	struct fuzz_in init_only = {&stop, 1, 0};
-	int rc = fuzz_blk_mmio_setup(&c, &sim_hal, (c.flags & 1) ? 1 : 2, &m);
+	fuzz_begin(&c);
+	int rc = fuzz_attach(&fuzz_device_blk, NULL, fuzz_transport_of(false, c.flags),
+			     &sim_hal, &a);
 	if (rc == 0)
-		fuzz_blk_workload(&m.t, &init_only);
+		fuzz_blk_workload(a.t, &init_only);
 	else
 		fuzz_log_workload(rc, 0, 0, false);
 	sim_audit();

@@ -14,12 +14,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct fuzz_case c;
-	struct virtio_mmio m;
+	struct virtio_transport *t;
 	fuzz_init();
 	fuzz_split(data, size, &c);
-	int rc = fuzz_virtq_setup(&c, &sim_hal, &m);
+	int rc = fuzz_virtq_setup(&c, &sim_hal, &t);
 	if (rc == 0)
-		fuzz_virtq_workload(&m.t, &c.work);
+		fuzz_virtq_workload(t, &c.work);
 	else
 		fuzz_log_workload(rc, 0, 0, false);
 	sim_audit();

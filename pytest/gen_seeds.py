@@ -17,6 +17,8 @@ different content unless --force is given; --check only compares.
 """
 
 import argparse
+import json
+import subprocess
 import sys
 from pathlib import Path
 
@@ -42,56 +44,38 @@ def le(v, n):
     return v.to_bytes(n, "little")
 
 
-# ---- the blk workload (fuzz_blk_workload) --------------------------------------
+# ---- device seeds: the table's (fuzz/devices.def) ---------------------------
 
-def b_read(sector, count):
-    return bytes([0]) + le(sector, 2) + bytes([count - 1])
-
-
-def b_write(sector, count, fill):
-    return bytes([1]) + le(sector, 2) + bytes([count - 1, fill])
-
-
-B_FLUSH, B_GET_ID, B_COMPLETE, B_STOP = b"\x02", b"\x03", b"\x06", b"\x07"
+DEVICES_PROG = ROOT / "build" / "replay" / "devices"
+# Each of a device's seed workloads is written once per transport variant:
+# (name prefix, flags byte) per bus (fuzz/device.h: fuzz_transport_of).
+VARIANTS = {
+    "mmio": [("v2", 0), ("v1", 1)],
+    "pci": [("pci-driver-assigned-bars", 0), ("pci-firmware-bars", 1)],
+}
 
 
-def b_submit_read(sector, count):
-    return bytes([4]) + le(sector, 2) + bytes([count - 1])
+def device_table():
+    """{device name: {seed name: workload bytes}} from the C side's table
+    (build/replay/devices, built by ./vfuzz build or ./vfuzz test)."""
+    try:
+        out = subprocess.run([str(DEVICES_PROG)], capture_output=True, text=True,
+                             timeout=60, check=True).stdout
+    except (OSError, subprocess.SubprocessError) as e:
+        raise SystemExit(f"gen_seeds: cannot run {DEVICES_PROG.relative_to(ROOT)} ({e}); "
+                         "build it first: ./vfuzz build")
+    return {d["name"]: {k: bytes.fromhex(v) for k, v in d["seeds"].items()}
+            for d in json.loads(out)["devices"]}
 
 
-def b_submit_write(sector, count, fill):
-    return bytes([5]) + le(sector, 2) + bytes([count - 1, fill])
-
-
-def blk_write_read_8():
-    return b_write(0, 8, 0xA5) + b_read(0, 8)
-
-
-def blk_small_and_big():
-    # the last sector alone, the last 8 sectors, the first one, then the
-    # requests without data
-    return (b_write(63, 1, 0x11) + b_read(63, 1) + b_write(56, 8, 0x22) +
-            b_read(56, 8) + b_read(0, 1) + B_FLUSH + B_GET_ID)
-
-
-def blk_four_in_flight():
-    # all 4 slots of the workload in flight, reads and writes, 1..8 sectors
-    return (b_submit_read(8, 1) + b_submit_write(16, 8, 0x3C) +
-            b_submit_read(40, 3) + b_submit_write(60, 4, 0x77) + B_COMPLETE * 4)
-
-
-def blk_left_for_teardown():
-    # four in flight, one completed; the workload's end completes the rest
-    return (b_submit_write(0, 2, 0x5A) + b_submit_read(2, 2) +
-            b_submit_read(4, 8) + b_submit_write(30, 1, 0x01) + B_COMPLETE + B_STOP)
-
-
-def blk_ring_wrap():
-    # 24 requests through a 16-entry queue: the avail and used rings wrap
-    w = b""
-    for i in range(12):
-        w += b_write(i * 5, 1 + i % 8, i) + b_read(i * 5, 1 + i % 8)
-    return w
+def device_seeds(table):
+    out = {}
+    for dev, seeds in table.items():
+        for bus, variants in VARIANTS.items():
+            out[f"{dev}_{bus}"] = {f"{prefix}-{name}": case(flags, work)
+                                   for prefix, flags in variants
+                                   for name, work in seeds.items()}
+    return out
 
 
 # ---- the split-queue workload (fuzz_virtq_workload) ----------------------------
@@ -167,79 +151,70 @@ PCI_TRANSITIONAL_ID = deviate(0, 1, le(0x1001, 2))
 PCI_NUM_QUEUES_8 = deviate(3, 1, le(8, 2))
 
 
-def blk_seeds(prefix, flag_sets):
-    """The blk workload seeds, once per (name part, flags)."""
-    out = {}
-    for part, flags in flag_sets:
-        p = f"{prefix}{part}"
-        out.update({
-            f"{p}-default-workload-every-request-type": case(flags),
-            f"{p}-write-read-8-sectors": case(flags, blk_write_read_8()),
-            f"{p}-four-in-flight-all-slots": case(flags, blk_four_in_flight()),
-            f"{p}-ring-wrap-24-requests": case(flags, blk_ring_wrap()),
-        })
-    return out
+def extra_seeds(table):
+    """Seeds beyond the table's: legal device choices and refetch mode."""
+    blk = table["blk"]
+    return {
+        "blk_mmio": {
+            "v2-config-generation-changes-during-init": case(0, b"", CONFIG_GEN_CHANGES),
+            "v2-refetch-mode-four-in-flight": case(REFETCH, blk["four-in-flight-all-slots"]),
+        },
+        "mmio_probe": {
+            "v2-spec-device-init": case(0),
+            "v1-legacy-spec-device-init": case(1),
+            "v2-config-generation-changes-during-init": case(0, b"", CONFIG_GEN_CHANGES),
+            "v2-queue-num-max-256": case(0, b"", deviate(NUM_MAX_AT, 1, le(256, 2))),
+            "v2-queue-num-max-4": case(0, b"", deviate(NUM_MAX_AT, 1, le(4, 2))),
+            "v2-queue-num-max-1000-rounded-down": case(0, b"", deviate(NUM_MAX_AT, 1, le(1000, 2))),
+        },
+        "virtq": {
+            "default-indirect-and-event-idx": case(0),
+            "default-indirect-no-event-idx": case(VQ_NO_EVENT_IDX),
+            "default-event-idx-no-indirect": case(VQ_NO_INDIRECT),
+            "default-no-indirect-no-event-idx": case(VQ_NO_INDIRECT | VQ_NO_EVENT_IDX),
+            "legacy-default-indirect-and-event-idx": case(VQ_LEGACY),
+            "ring-wrap-256-adds-queue-4": case(0, bytes([4]) + v_cycle(256)),
+            "ring-wrap-256-adds-queue-4-no-indirect-no-event-idx":
+                case(VQ_NO_INDIRECT | VQ_NO_EVENT_IDX, bytes([4]) + v_cycle(256)),
+            "legacy-ring-wrap-256-adds-queue-8": case(VQ_LEGACY, bytes([8]) + v_cycle(256)),
+            "sixteen-in-flight-indirect-fill-drain": case(0, bytes([0]) + V_FILL + V_DRAIN),
+            "five-in-flight-no-indirect-fill-drain":
+                case(VQ_NO_INDIRECT, bytes([0]) + V_FILL + V_DRAIN + V_FILL + V_DRAIN),
+            "eight-buffer-chains-big-and-small-indirect": case(0, virtq_big_and_small()),
+            "eight-buffer-chains-big-and-small-no-indirect": case(VQ_NO_INDIRECT, virtq_big_and_small()),
+            "add-wait-every-blk-type": case(0, virtq_add_wait_types()),
+            "four-in-flight-used-out-of-order":
+                case(0, virtq_four_adds_one_kick(), VIRTQ_OUT_OF_ORDER),
+            "kick-batches-no-event-idx-used-flags": case(VQ_NO_EVENT_IDX, virtq_kick_batches()),
+            "refetch-mode-default-indirect-and-event-idx": case(REFETCH),
+        },
+        "pci_probe": {
+            "pci-driver-assigned-bars-spec-device": case(0),
+            "pci-firmware-bars-spec-device": case(1),
+            "pci-driver-assigned-bars-layout-decided-spec-values": case(0, b"", PCI_LAYOUT_SPEC_VALUES),
+            "pci-firmware-bars-layout-decided-spec-values": case(1, b"", PCI_LAYOUT_SPEC_VALUES),
+            "pci-notify-multiplier-0-shared-doorbell": case(0, b"", PCI_NOTIFY_MULT_0),
+            "pci-transitional-device-id-0x1001": case(0, b"", PCI_TRANSITIONAL_ID),
+            "pci-num-queues-8": case(1, b"", PCI_NUM_QUEUES_8),
+        },
+        "blk_pci": {
+            "pci-notify-multiplier-0-full-workload": case(0, b"", PCI_NOTIFY_MULT_0),
+            "pci-refetch-mode-ring-wrap-24-requests": case(REFETCH, blk["ring-wrap-24-requests"]),
+        },
+    }
 
 
-SEEDS = {
-    "blk_mmio": {
-        **blk_seeds("", [("v2", 0), ("v1", 1)]),
-        "v2-small-and-big-transfers-first-and-last-sectors": case(0, blk_small_and_big()),
-        "v1-small-and-big-transfers-first-and-last-sectors": case(1, blk_small_and_big()),
-        "v2-in-flight-requests-completed-at-teardown": case(0, blk_left_for_teardown()),
-        "v2-config-generation-changes-during-init": case(0, b"", CONFIG_GEN_CHANGES),
-        "v2-refetch-mode-four-in-flight": case(REFETCH, blk_four_in_flight()),
-    },
-    "mmio_probe": {
-        "v2-spec-device-init": case(0),
-        "v1-legacy-spec-device-init": case(1),
-        "v2-config-generation-changes-during-init": case(0, b"", CONFIG_GEN_CHANGES),
-        "v2-queue-num-max-256": case(0, b"", deviate(NUM_MAX_AT, 1, le(256, 2))),
-        "v2-queue-num-max-4": case(0, b"", deviate(NUM_MAX_AT, 1, le(4, 2))),
-        "v2-queue-num-max-1000-rounded-down": case(0, b"", deviate(NUM_MAX_AT, 1, le(1000, 2))),
-    },
-    "virtq": {
-        "default-indirect-and-event-idx": case(0),
-        "default-indirect-no-event-idx": case(VQ_NO_EVENT_IDX),
-        "default-event-idx-no-indirect": case(VQ_NO_INDIRECT),
-        "default-no-indirect-no-event-idx": case(VQ_NO_INDIRECT | VQ_NO_EVENT_IDX),
-        "legacy-default-indirect-and-event-idx": case(VQ_LEGACY),
-        "ring-wrap-256-adds-queue-4": case(0, bytes([4]) + v_cycle(256)),
-        "ring-wrap-256-adds-queue-4-no-indirect-no-event-idx":
-            case(VQ_NO_INDIRECT | VQ_NO_EVENT_IDX, bytes([4]) + v_cycle(256)),
-        "legacy-ring-wrap-256-adds-queue-8": case(VQ_LEGACY, bytes([8]) + v_cycle(256)),
-        "sixteen-in-flight-indirect-fill-drain": case(0, bytes([0]) + V_FILL + V_DRAIN),
-        "five-in-flight-no-indirect-fill-drain":
-            case(VQ_NO_INDIRECT, bytes([0]) + V_FILL + V_DRAIN + V_FILL + V_DRAIN),
-        "eight-buffer-chains-big-and-small-indirect": case(0, virtq_big_and_small()),
-        "eight-buffer-chains-big-and-small-no-indirect": case(VQ_NO_INDIRECT, virtq_big_and_small()),
-        "add-wait-every-blk-type": case(0, virtq_add_wait_types()),
-        "four-in-flight-used-out-of-order":
-            case(0, virtq_four_adds_one_kick(), VIRTQ_OUT_OF_ORDER),
-        "kick-batches-no-event-idx-used-flags": case(VQ_NO_EVENT_IDX, virtq_kick_batches()),
-        "refetch-mode-default-indirect-and-event-idx": case(REFETCH),
-    },
-    "pci_probe": {
-        "pci-driver-assigned-bars-spec-device": case(0),
-        "pci-firmware-bars-spec-device": case(1),
-        "pci-driver-assigned-bars-layout-decided-spec-values": case(0, b"", PCI_LAYOUT_SPEC_VALUES),
-        "pci-firmware-bars-layout-decided-spec-values": case(1, b"", PCI_LAYOUT_SPEC_VALUES),
-        "pci-notify-multiplier-0-shared-doorbell": case(0, b"", PCI_NOTIFY_MULT_0),
-        "pci-transitional-device-id-0x1001": case(0, b"", PCI_TRANSITIONAL_ID),
-        "pci-num-queues-8": case(1, b"", PCI_NUM_QUEUES_8),
-    },
-    "blk_pci": {
-        **blk_seeds("pci-", [("driver-assigned-bars", 0), ("firmware-bars", 1)]),
-        "pci-driver-assigned-bars-small-and-big-transfers": case(0, blk_small_and_big()),
-        "pci-firmware-bars-in-flight-requests-completed-at-teardown":
-            case(1, blk_left_for_teardown()),
-        "pci-notify-multiplier-0-full-workload": case(0, b"", PCI_NOTIFY_MULT_0),
-        "pci-refetch-mode-ring-wrap-24-requests": case(REFETCH, blk_ring_wrap()),
-    },
-}
+def all_seeds():
+    """{target: {seed name: bytes}}: the table's seeds and the extras."""
+    table = device_table()
+    seeds = device_seeds(table)
+    for target, extra in extra_seeds(table).items():
+        seeds.setdefault(target, {}).update(extra)
+    return seeds
 
 
 def main(argv=None):
+    SEEDS = all_seeds()
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     mode = ap.add_mutually_exclusive_group()
     mode.add_argument("--force", action="store_true",

@@ -8,6 +8,7 @@ patterns mirror port/riscv64/blk_conformance.c.
 """
 import dataclasses
 import json
+import shlex
 import shutil
 import struct
 import subprocess
@@ -15,6 +16,8 @@ from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
+
+from helpers import vfuzz
 
 ROOT = Path(__file__).resolve().parent.parent
 PORT = ROOT / "port" / "riscv64"
@@ -96,6 +99,31 @@ def make_disk(path, sectors, serial, read_only=False):
 
 # ---- running QEMU ----------------------------------------------------------
 
+def device_args(device, bus, index, options=None, **values):
+    """QEMU arguments of one `device` of the table (fuzz/devices.def) on
+    `bus` ("mmio" or "pci"): its template filled with {bus}, {id} (unique
+    per index) and `values` ({disk}, {serial}, {chardev}...); `options`
+    (key=value) go on its virtio device, and on PCI the device is modern
+    only (disable-legacy=on)."""
+    table = {name: qemu for name, _, qemu in vfuzz.toolchain.devices()}
+    if device not in table:
+        pytest.fail(f"device {device!r} is not in fuzz/devices.def ({', '.join(table)})")
+    fill = dict(values, bus="device" if bus == "mmio" else "pci", id=f"{device}{index}")
+    args = [arg.format(**fill) for arg in shlex.split(table[device])]
+    front = None
+    for i, arg in enumerate(args):
+        if i and args[i - 1] == "-device" and arg.split(",")[0].endswith(
+                "-device" if bus == "mmio" else "-pci"):
+            front = i
+    if front is None:
+        pytest.fail(f"no virtio {bus} device in the QEMU arguments of {device}: {args}")
+    extra = dict(options or {})
+    if bus == "pci":
+        extra.setdefault("disable-legacy", "on")
+    args[front] += "".join(f",{k}={v}" for k, v in extra.items())
+    return args
+
+
 @dataclasses.dataclass
 class Disk:
     """One virtio-blk device: its image and how QEMU presents it."""
@@ -107,16 +135,24 @@ class Disk:
     options: dict = dataclasses.field(default_factory=dict)  # queue-size, ...
 
     def qemu_args(self, index):
-        drive = f"file={self.path},if=none,format=raw,id=d{index}"
+        args = device_args("blk", self.bus, index, self.options,
+                           disk=self.path, serial=self.serial)
         if self.read_only:
-            drive += ",readonly=on"
-        dev = "virtio-blk-device" if self.bus == "mmio" else "virtio-blk-pci"
-        device = f"{dev},drive=d{index},serial={self.serial}"
-        if self.bus == "pci":
-            device += ",disable-legacy=on"
-        for key, val in self.options.items():
-            device += f",{key}={val}"
-        return ["-drive", drive, "-device", device]
+            args[args.index("-drive") + 1] += ",readonly=on"
+        return args
+
+
+@dataclasses.dataclass
+class Device:
+    """Any device of the table on one bus, with the values its QEMU
+    arguments name (fuzz/devices.def: {disk}, {chardev}, ...)."""
+    name: str
+    bus: str = "mmio"          # "mmio" or "pci"
+    values: dict = dataclasses.field(default_factory=dict)
+    options: dict = dataclasses.field(default_factory=dict)
+
+    def qemu_args(self, index):
+        return device_args(self.name, self.bus, index, self.options, **self.values)
 
 
 @dataclasses.dataclass
@@ -169,15 +205,22 @@ def parse_info(output):
     return info
 
 
-def run_qemu(elf, disks, legacy_mmio=False, timeout=QEMU_TIMEOUT):
-    """Boot `elf` on the virt machine with `disks`; no network, no firmware."""
+def qemu_command(elf, devices, legacy_mmio=False):
+    """The command that boots `elf` on the virt machine with `devices` (each
+    has qemu_args(index): Disk, Device); no network, no firmware."""
     qemu = require(QEMU, "run the bare-metal riscv64 port")
     cmd = [qemu, "-machine", "virt", "-bios", "none", "-nographic",
            "-monitor", "none", "-nic", "none", "-smp", "1", "-m", "128M",
            "-no-reboot", "-kernel", str(elf),
            "-global", f"virtio-mmio.force-legacy={'true' if legacy_mmio else 'false'}"]
-    for i, d in enumerate(disks):
+    for i, d in enumerate(devices):
         cmd += d.qemu_args(i)
+    return cmd
+
+
+def run_qemu(elf, disks, legacy_mmio=False, timeout=QEMU_TIMEOUT):
+    """Boot `elf` with `disks` (any devices) and wait for it to exit."""
+    cmd = qemu_command(elf, disks, legacy_mmio)
     try:
         proc = subprocess.run(cmd, stdin=subprocess.DEVNULL,
                               capture_output=True, timeout=timeout)

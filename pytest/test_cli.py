@@ -6,6 +6,7 @@ end-to-end fuzz run of the `empty` target."""
 import hashlib
 import json
 import os
+import re
 import subprocess
 from pathlib import Path
 
@@ -43,9 +44,16 @@ def test_list_prints_the_targets_sorted_without_empty():
     proc = run_vfuzz("list")
     assert proc.returncode == 0, proc.stderr
     names = proc.stdout.split()
-    expected = sorted(p.stem for p in (ROOT / "fuzz").glob("*.c")
-                      if not p.stem.startswith("harness") and p.stem not in ("replay_main", "empty"))
-    assert names == expected
+    # Standalone targets are fuzz/<target>.c; device targets come from the
+    # table, two per device.
+    standalone = {p.stem for p in (ROOT / "fuzz").glob("*.c")
+                  if not p.stem.startswith(("harness", "dev_"))
+                  and p.stem not in ("replay_main", "empty", "device_target")}
+    table = (ROOT / "fuzz" / "devices.def").read_text()
+    devices = {f"{n}_{bus}" for n in re.findall(r"^VFUZZ_DEVICE\((\w+),", table, re.M)
+               for bus in ("mmio", "pci")}
+    assert names == sorted(standalone | devices)
+    assert {"blk_mmio", "blk_pci", "virtq"} <= set(names)
 
 
 @pytest.mark.parametrize("argv,words", [

@@ -105,3 +105,26 @@ def test_blk_workload_runs_at_most_24_operations(run_prog, tmp_path, target, ask
     assert lines == [(target, "OK", str(runs), "0", "1")], (
         f"{asked} flushes through {target} should run {runs} of them and complete; "
         f"got {lines}:\n{proc.stderr[-2000:]}")
+
+
+def test_corpus_holds_every_generated_seed_exactly(build_dir):
+    # The device table's seeds (fuzz/devices.def, through build/replay/devices)
+    # and gen_seeds.py's extras are what corpus/<target>/ holds, byte for byte.
+    import gen_seeds
+    wrong = []
+    for target, seeds in gen_seeds.all_seeds().items():
+        for name, data in seeds.items():
+            path = CORPUS / target / name
+            if not path.is_file():
+                wrong.append(f"{path.relative_to(ROOT)} missing")
+            elif path.read_bytes() != data:
+                wrong.append(f"{path.relative_to(ROOT)} differs")
+    assert not wrong, ("corpus/ is out of date with the seeds; run "
+                       "python3 pytest/gen_seeds.py --force:\n" + "\n".join(wrong))
+
+
+def test_every_device_of_the_table_has_an_mmio_and_a_pci_target():
+    names = [d[0] for d in vfuzz.toolchain.devices()]
+    assert "blk" in names, f"fuzz/devices.def should list blk; read {names}"
+    missing = [f"{n}_{bus}" for n in names for bus in ("mmio", "pci") if f"{n}_{bus}" not in TARGETS]
+    assert not missing, f"targets missing for table devices: {missing}"

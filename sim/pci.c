@@ -11,19 +11,8 @@
 #include "sim/device.h"
 #include "sim/pci.h"
 #include "sim/pci_bar.h"
+#include "virtio/le.h"
 #include "virtio/pci_regs.h"
-
-static uint32_t le32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	       (uint32_t)p[3] << 24;
-}
-
-static void put(uint8_t *p, uint64_t v, unsigned n)
-{
-	for (unsigned i = 0; i < n; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
 
 /* ---- BAR registers ------------------------------------------------------ */
 
@@ -61,7 +50,7 @@ static void bar_write(struct sim_pci_fn *f, unsigned i, uint32_t v)
 	bar_bits(f, i, &mask, &flags);
 	if (f->bar_kind == BAR_STICKY && mask && v != 0xffffffffu)
 		return;
-	put(f->cfg + PCI_BASE_ADDRESS_0 + 4 * i, (v & mask) | flags, 4);
+	virtio_put_le(f->cfg + PCI_BASE_ADDRESS_0 + 4 * i, (v & mask) | flags, 4);
 }
 
 bool sim_pci_bar_decodes(const struct sim_pci_fn *f, virtio_paddr_t pa,
@@ -73,9 +62,9 @@ bool sim_pci_bar_decodes(const struct sim_pci_fn *f, virtio_paddr_t pa,
 	    (f->bar_kind != BAR_SPEC && f->bar_kind != BAR_HOLEY &&
 	     f->bar_kind != BAR_STICKY))
 		return false;
-	base = (uint64_t)le32(f->cfg + PCI_BASE_ADDRESS_0 + 4 * (SIM_PCI_BAR + 1))
+	base = (uint64_t)virtio_get_le32(f->cfg + PCI_BASE_ADDRESS_0 + 4 * (SIM_PCI_BAR + 1))
 		       << 32 |
-	       (le32(f->cfg + PCI_BASE_ADDRESS_0 + 4 * SIM_PCI_BAR) & ~0xfu);
+	       (virtio_get_le32(f->cfg + PCI_BASE_ADDRESS_0 + 4 * SIM_PCI_BAR) & ~0xfu);
 	if (base == 0 || pa < base || pa - base >= SIM_PCI_BAR_SIZE)
 		return false;
 	*off = pa - base;
@@ -109,7 +98,7 @@ static void build_caps(struct sim_pci_fn *f, bool lie)
 				       SIM_PCI_NOTIFY_OFF, SIM_PCI_REGION_SIZE };
 	caps[n++] = (struct cap_spec){ VIRTIO_PCI_CAP_PCI_CFG, 20, 0, 0, 0 };
 
-	put(c + PCI_STATUS, lie ? sim_decide("pci.status", PCI_STATUS_CAP_LIST, 2)
+	virtio_put_le(c + PCI_STATUS, lie ? sim_decide("pci.status", PCI_STATUS_CAP_LIST, 2)
 				: PCI_STATUS_CAP_LIST, 2);
 	c[PCI_CAPABILITY_LIST] =
 		(uint8_t)(lie ? sim_decide("pci.cap_ptr", at, 1) : at);
@@ -136,10 +125,10 @@ static void build_caps(struct sim_pci_fn *f, bool lie)
 		c[at + VIRTIO_PCI_CAP_LEN] = s.len;
 		c[at + VIRTIO_PCI_CAP_CFG_TYPE] = s.type;
 		c[at + VIRTIO_PCI_CAP_BAR] = s.bar;
-		put(c + at + VIRTIO_PCI_CAP_OFFSET, s.off, 4);
-		put(c + at + VIRTIO_PCI_CAP_LENGTH, s.length, 4);
+		virtio_put_le(c + at + VIRTIO_PCI_CAP_OFFSET, s.off, 4);
+		virtio_put_le(c + at + VIRTIO_PCI_CAP_LENGTH, s.length, 4);
 		if (caps[i].type == VIRTIO_PCI_CAP_NOTIFY_CFG)
-			put(c + at + VIRTIO_PCI_NOTIFY_CAP_MULT, mult, 4);
+			virtio_put_le(c + at + VIRTIO_PCI_NOTIFY_CAP_MULT, mult, 4);
 		if (caps[i].type == VIRTIO_PCI_CAP_PCI_CFG)
 			f->pci_cfg_cap = (uint16_t)at;
 		at += caps[i].len;
@@ -169,8 +158,8 @@ static void decode_caps(struct sim_pci_fn *f)
 	       !(p & 3) && walk++ < PCI_CAP_MAX_WALK) {
 		const uint8_t *c = f->cfg + p;
 		uint8_t t = c[VIRTIO_PCI_CAP_CFG_TYPE];
-		uint32_t off = le32(c + VIRTIO_PCI_CAP_OFFSET),
-			 len = le32(c + VIRTIO_PCI_CAP_LENGTH);
+		uint32_t off = virtio_get_le32(c + VIRTIO_PCI_CAP_OFFSET),
+			 len = virtio_get_le32(c + VIRTIO_PCI_CAP_LENGTH);
 
 		if (c[0] == PCI_CAP_ID_VNDR && t >= VIRTIO_PCI_CAP_COMMON_CFG &&
 		    t <= VIRTIO_PCI_CAP_DEVICE_CFG && !seen[t] &&
@@ -180,7 +169,7 @@ static void decode_caps(struct sim_pci_fn *f)
 			r[t]->off = off;
 			r[t]->len = len;
 			if (t == VIRTIO_PCI_CAP_NOTIFY_CFG && p + 20 <= 0x100)
-				f->notify_mult = le32(c + VIRTIO_PCI_NOTIFY_CAP_MULT);
+				f->notify_mult = virtio_get_le32(c + VIRTIO_PCI_NOTIFY_CAP_MULT);
 		}
 		p = c[VIRTIO_PCI_CAP_NEXT];
 	}
@@ -201,8 +190,8 @@ static struct sim_pci_fn *fn_at(struct sim_pci *h, unsigned devno,
 static uint64_t pci_cfg_access(struct sim_pci_fn *f, bool write, uint64_t v)
 {
 	const uint8_t *c = f->cfg + f->pci_cfg_cap;
-	uint32_t off = le32(c + VIRTIO_PCI_CAP_OFFSET),
-		 len = le32(c + VIRTIO_PCI_CAP_LENGTH);
+	uint32_t off = virtio_get_le32(c + VIRTIO_PCI_CAP_OFFSET),
+		 len = virtio_get_le32(c + VIRTIO_PCI_CAP_LENGTH);
 
 	/* Only a window the driver set up itself does anything: with a lied
 	 * capability layout, a driver walking the list may read these bytes
@@ -239,12 +228,9 @@ static uint64_t ecam_read(void *ctx, uint64_t off, unsigned width)
 	    reg >= (unsigned)f->pci_cfg_cap + VIRTIO_PCI_CFG_CAP_DATA &&
 	    reg < (unsigned)f->pci_cfg_cap + VIRTIO_PCI_CFG_CAP_SIZE) {
 		v = pci_cfg_access(f, false, 0);
-		put(f->cfg + f->pci_cfg_cap + VIRTIO_PCI_CFG_CAP_DATA, v, 4);
+		virtio_put_le(f->cfg + f->pci_cfg_cap + VIRTIO_PCI_CFG_CAP_DATA, v, 4);
 	}
-	v = 0;
-	for (unsigned i = 0; i < width; i++)
-		v |= (uint64_t)f->cfg[reg + i] << (8 * i);
-	return v;
+	return virtio_get_le(f->cfg + reg, width);
 }
 
 static void ecam_write(void *ctx, uint64_t off, unsigned width, uint64_t v)
@@ -267,8 +253,8 @@ static void ecam_write(void *ctx, uint64_t off, unsigned width, uint64_t v)
 		uint8_t d[4];
 
 		memcpy(d, f->cfg + PCI_BASE_ADDRESS_0 + 4 * i, 4);
-		put(d + at, v, width);
-		bar_write(f, i, le32(d));
+		virtio_put_le(d + at, v, width);
+		bar_write(f, i, virtio_get_le32(d));
 	} else if (reg == PCI_COMMAND || reg == PCI_COMMAND + 1) {
 		uint16_t cmd = (uint16_t)(f->cfg[PCI_COMMAND] |
 					  f->cfg[PCI_COMMAND + 1] << 8);
@@ -281,16 +267,16 @@ static void ecam_write(void *ctx, uint64_t off, unsigned width, uint64_t v)
 				 (w & ~keep & (PCI_COMMAND_IO | PCI_COMMAND_MEMORY |
 					       PCI_COMMAND_MASTER |
 					       PCI_COMMAND_INTX_DISABLE)));
-		put(f->cfg + PCI_COMMAND, cmd, 2);
+		virtio_put_le(f->cfg + PCI_COMMAND, cmd, 2);
 	} else if (cap && reg >= cap + VIRTIO_PCI_CAP_BAR &&
 		   reg < cap + VIRTIO_PCI_CFG_CAP_DATA) {
-		put(f->cfg + reg, v, width); /* bar, offset, length: RW */
+		virtio_put_le(f->cfg + reg, v, width); /* bar, offset, length: RW */
 		f->pci_cfg_armed = true;
 	} else if (cap && reg >= cap + VIRTIO_PCI_CFG_CAP_DATA &&
 		   reg < cap + VIRTIO_PCI_CFG_CAP_SIZE) {
-		put(f->cfg + reg, v, width);
+		virtio_put_le(f->cfg + reg, v, width);
 		pci_cfg_access(f, true,
-			       le32(f->cfg + cap + VIRTIO_PCI_CFG_CAP_DATA));
+			       virtio_get_le32(f->cfg + cap + VIRTIO_PCI_CFG_CAP_DATA));
 	}
 	/* everything else is read-only (status bits are RW1C: none set) */
 }
@@ -424,12 +410,12 @@ int sim_pci_attach(struct sim_pci *h, uint8_t devno, uint8_t fnno,
 				  VIRTIO_PCI_DEVICE_ID_MODERN + dev->device_id, 2);
 	f->bar_kind = (uint8_t)sim_decide_choice("pci.bar_reg", BAR_KINDS_);
 	f->lied = sim_decide_flag("pci.layout");
-	put(c + PCI_VENDOR_ID, VIRTIO_PCI_VENDOR_ID, 2);
-	put(c + PCI_DEVICE_ID, id, 2);
+	virtio_put_le(c + PCI_VENDOR_ID, VIRTIO_PCI_VENDOR_ID, 2);
+	virtio_put_le(c + PCI_DEVICE_ID, id, 2);
 	c[PCI_REVISION_ID] = 1;
-	put(c + PCI_CLASS_DEVICE, dev->device_id == 2 ? 0x0180 : 0xff00, 2);
-	put(c + PCI_SUBSYSTEM_VENDOR_ID, VIRTIO_PCI_VENDOR_ID, 2);
-	put(c + PCI_SUBSYSTEM_ID, dev->device_id, 2);
+	virtio_put_le(c + PCI_CLASS_DEVICE, sim_vdev_pci_class(dev->device_id), 2);
+	virtio_put_le(c + PCI_SUBSYSTEM_VENDOR_ID, VIRTIO_PCI_VENDOR_ID, 2);
+	virtio_put_le(c + PCI_SUBSYSTEM_ID, dev->device_id, 2);
 	c[PCI_INTERRUPT_PIN] = 1;
 	for (unsigned i = 0; i < PCI_STD_NUM_BARS; i++)
 		bar_write(f, i, 0);

@@ -9,6 +9,7 @@
 #include "sim/decide.h"
 #include "sim/device.h"
 #include "sim/vdev.h"
+#include "virtio/le.h"
 #include "virtio/spec.h"
 
 #define BIT(n) (1ull << (n))
@@ -27,6 +28,7 @@ void sim_vdev_init(struct sim_vdev *d, uint32_t device_id, uint64_t features,
 	d->num_max = num_max;
 	d->legacy = false;
 	d->features_model = features & ~BIT(VIRTIO_F_VERSION_1);
+	sim_vdev_offer_rings(d, true, true);
 	d->features = 0;
 	d->features_decided = false;
 	d->features_refused = false;
@@ -147,12 +149,37 @@ void sim_vdev_needs_reset(struct sim_vdev *d)
 	sim_vdev_interrupt(d, VIRTIO_MMIO_INT_CONFIG);
 }
 
-/* ---- features ----------------------------------------------------------- */
+/* ---- identity and features ---------------------------------------------- */
+
+void sim_vdev_offer_rings(struct sim_vdev *d, bool indirect, bool event_idx)
+{
+	d->features_ring = (indirect ? BIT(VIRTIO_F_RING_INDIRECT_DESC) : 0) |
+			   (event_idx ? BIT(VIRTIO_F_RING_EVENT_IDX) : 0);
+}
+
+uint16_t sim_vdev_pci_class(uint32_t device_id)
+{
+	/* PCI code and ID assignment spec classes, as QEMU picks them. */
+	switch (device_id) {
+	case VIRTIO_ID_NET:
+		return 0x0200; /* network controller, ethernet */
+	case VIRTIO_ID_BLOCK:
+		return 0x0180; /* mass storage, other */
+	case VIRTIO_ID_CONSOLE:
+		return 0x0780; /* communication, other */
+	case VIRTIO_ID_GPU:
+		return 0x0380; /* display, other */
+	case VIRTIO_ID_INPUT:
+		return 0x0980; /* input, other */
+	default:
+		return 0xff00; /* rng, vsock, sound, 9p, rtc: unclassified */
+	}
+}
 
 uint64_t sim_vdev_device_features(struct sim_vdev *d)
 {
 	if (!d->features_decided) {
-		uint64_t spec = d->features_model;
+		uint64_t spec = d->features_model | d->features_ring;
 
 		if (!d->legacy)
 			spec |= BIT(VIRTIO_F_VERSION_1);
@@ -495,13 +522,9 @@ static const char *config_check(struct sim_vdev *d, const char *op,
 uint64_t sim_vdev_config_read(struct sim_vdev *d, uint32_t off, unsigned width)
 {
 	const char *name = config_check(d, "reads", off, width);
-	uint64_t v = 0;
-
 	if (!name)
 		return 0;
-	for (unsigned i = 0; i < width; i++)
-		v |= (uint64_t)d->config[off + i] << (8 * i);
-	return sim_decide(name, v, width);
+	return sim_decide(name, virtio_get_le(d->config + off, width), width);
 }
 
 void sim_vdev_config_write(struct sim_vdev *d, uint32_t off, unsigned width,

@@ -54,6 +54,7 @@ struct sim_vdev {
 	uint16_t num_max;            /* spec QueueNumMax of each */
 	bool legacy;                 /* legacy interface (no VERSION_1) */
 	uint64_t features_model;     /* model's feature bits, sans VERSION_1 */
+	uint64_t features_ring;      /* ring features the core offers */
 	uint64_t features;           /* offered, once decided */
 	bool features_decided;
 	bool features_refused;       /* device cleared FEATURES_OK */
@@ -73,10 +74,21 @@ struct sim_vdev {
 	struct sim_chain chain;      /* scratch for the chain being served */
 };
 
-/* For models: set up the core (status 0, nothing decided yet). */
+/* For models: set up the core (status 0, nothing decided yet). `features`
+ * are the model's device-specific bits; the core adds VERSION_1 (modern
+ * transports) and the ring features (sim_vdev_offer_rings). */
 void sim_vdev_init(struct sim_vdev *d, uint32_t device_id, uint64_t features,
 		   uint16_t nqueues, uint16_t num_max,
 		   const struct sim_vdev_ops *ops, void *model);
+
+/* Ring features every device offers unless a harness says otherwise (after
+ * the model's create, before the driver reads features): by default both
+ * RING_INDIRECT_DESC and RING_EVENT_IDX, as QEMU's devices do. */
+void sim_vdev_offer_rings(struct sim_vdev *d, bool indirect, bool event_idx);
+
+/* PCI class code (base class << 8 | subclass) of a virtio device type, as
+ * QEMU's virtio-pci devices report it: 0xff00 (other) when it has none. */
+uint16_t sim_vdev_pci_class(uint32_t device_id);
 
 /* For fronts: attach to a transport (registers the poller). */
 void sim_vdev_plug(struct sim_vdev *d, bool legacy, void (*front_reset)(void *),

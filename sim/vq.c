@@ -9,30 +9,8 @@
 #include "sim/device.h"
 #include "sim/oracle.h"
 #include "sim/vq.h"
+#include "virtio/le.h"
 #include "virtio/spec.h"
-
-static uint16_t le16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] | p[1] << 8);
-}
-
-static uint32_t le32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	       (uint32_t)p[3] << 24;
-}
-
-static void put_le16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-}
-
-static void put_le32(uint8_t *p, uint32_t v)
-{
-	for (unsigned i = 0; i < 4; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
 
 static int read16(virtio_paddr_t pa, uint16_t *v)
 {
@@ -40,7 +18,7 @@ static int read16(virtio_paddr_t pa, uint16_t *v)
 
 	if (sim_dma_read(pa, b, 2))
 		return -1;
-	*v = le16(b);
+	*v = virtio_get_le16(b);
 	return 0;
 }
 
@@ -211,8 +189,9 @@ static int return_published(struct sim_vq *q, uint16_t from, uint32_t n)
 		if (sim_dma_read(q->used + 4 + 8u * ((uint16_t)(from + k) % q->size),
 				 e, 8))
 			return -1;
-		published(q, le32(e), le32(e + 4), NO_HEAD, NULL, false);
-		returned(q, le32(e));
+		published(q, virtio_get_le32(e), virtio_get_le32(e + 4), NO_HEAD,
+			  NULL, false);
+		returned(q, virtio_get_le32(e));
 	}
 	return 0;
 }
@@ -299,7 +278,7 @@ int sim_vq_fetch(struct sim_vq *q)
 	if (q->event_idx) {
 		uint8_t b[2];
 
-		put_le16(b, q->last_avail);
+		virtio_put_le16(b, q->last_avail);
 		if (sim_dma_write(q->used + 4 + 8u * q->size, b, 2))
 			goto broken;
 	}
@@ -404,10 +383,10 @@ static int walk(struct sim_vq *q, uint16_t head, struct sim_chain *c)
 			q->broken = true;
 			return -1;
 		}
-		addr = (uint64_t)le32(d) | (uint64_t)le32(d + 4) << 32;
-		len = le32(d + 8);
-		flags = le16(d + 12);
-		next = le16(d + 14);
+		addr = virtio_get_le64(d);
+		len = virtio_get_le32(d + 8);
+		flags = virtio_get_le16(d + 12);
+		next = virtio_get_le16(d + 14);
 		if (flags & VIRTQ_DESC_F_INDIRECT) {
 			if (in_indirect)
 				return chain_fail(q, SIM_DESC_MALFORMED,
@@ -529,8 +508,8 @@ int sim_vq_push(struct sim_vq *q, uint16_t head, uint32_t spec_len)
 
 	len = (uint32_t)sim_decide("vq.used_len", spec_len, 4);
 	step = (uint16_t)sim_decide("vq.used_idx", 1, 2);
-	put_le32(e, id);
-	put_le32(e + 4, len);
+	virtio_put_le32(e, id);
+	virtio_put_le32(e + 4, len);
 	/* 2.7.8: the element first, then the index that publishes it. */
 	if (sim_dma_write(q->used + 4 + 8u * (q->used_idx % q->size), e, 8))
 		goto broken;
@@ -550,7 +529,7 @@ int sim_vq_push(struct sim_vq *q, uint16_t head, uint32_t spec_len)
 	if (step != 1)
 		check_used_idx(q, (uint16_t)(q->used_idx + step), step);
 	q->used_idx = (uint16_t)(q->used_idx + step);
-	put_le16(b, q->used_idx);
+	virtio_put_le16(b, q->used_idx);
 	if (sim_dma_write(q->used + 2, b, 2))
 		goto broken;
 	sim_trace("vq %llu: used id=%llu len=%llu idx=%llu", q->index, id, len,

@@ -2,14 +2,16 @@
 /*
  * virtio-blk driver (VirtIO 1.2, 5.2): config validation, request framing
  * (header, data, status byte) and status mapping, blocking and non-blocking.
- * Queue mechanics are in queue/split.c; the status handshake in
- * transport/transport.c.
+ * Queue mechanics are in queue/split.c; the init sequence in dev/device.c.
  */
 #include <string.h>
 
 #include "virtio/blk.h"
+#include "virtio/device.h"
 #include "virtio/errors.h"
+#include "virtio/le.h"
 #include "virtio/spec.h"
+#include "virtio/spec/blk.h"
 
 #define BIT(n) (1ull << (n))
 #define BLK_WANTED                                                             \
@@ -18,26 +20,9 @@
 #define BLK_SIZE_MAX 65536u
 #define STATUS_UNSET 0xffu /* not a status the device may report as OK */
 
-#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-#define cpu_to_le32(v) ((uint32_t)(v))
-#define cpu_to_le64(v) ((uint64_t)(v))
-#else
-#define cpu_to_le32(v) __builtin_bswap32(v)
-#define cpu_to_le64(v) __builtin_bswap64(v)
-#endif
-
-static uint64_t get_le(const uint8_t *p, unsigned n)
+static int read_config(void *drv, struct virtio_transport *t)
 {
-	uint64_t v = 0;
-
-	while (n--)
-		v = v << 8 | p[n];
-	return v;
-}
-
-static int read_config(struct virtio_blk *b)
-{
-	struct virtio_transport *t = b->t;
+	struct virtio_blk *b = drv;
 	uint8_t raw[8];
 	uint32_t bs = VIRTIO_BLK_SECTOR_SIZE;
 	int rc;
@@ -45,7 +30,7 @@ static int read_config(struct virtio_blk *b)
 	rc = virtio_config_read(t, VIRTIO_BLK_CFG_CAPACITY, raw, 8);
 	if (rc)
 		return rc;
-	b->capacity = get_le(raw, 8);
+	b->capacity = virtio_get_le64(raw);
 	/* A disk of 0 sectors, or one whose byte size overflows, is a lie. */
 	if (b->capacity == 0 ||
 	    b->capacity > UINT64_MAX / VIRTIO_BLK_SECTOR_SIZE)
@@ -56,7 +41,7 @@ static int read_config(struct virtio_blk *b)
 		rc = virtio_config_read(t, VIRTIO_BLK_CFG_BLK_SIZE, raw, 4);
 		if (rc)
 			return rc;
-		bs = (uint32_t)get_le(raw, 4);
+		bs = virtio_get_le32(raw);
 		if (bs < VIRTIO_BLK_SECTOR_SIZE || bs > BLK_SIZE_MAX ||
 		    (bs & (bs - 1)))
 			return VIRTIO_EBAD_CONFIG;
@@ -67,9 +52,34 @@ static int read_config(struct virtio_blk *b)
 	return VIRTIO_OK;
 }
 
+static int setup_queues(void *drv, struct virtio_transport *t)
+{
+	struct virtio_blk *b = drv;
+	uint16_t i, n;
+	int rc;
+
+	/* A request is header + data + status: a chain of 3. 2.7.5.3.1 bounds
+	 * every chain by the queue size, an indirect table's too, so a queue
+	 * of fewer than 3 entries cannot carry one even with indirect. */
+	rc = virtq_init(&b->q, t, 0, VIRTQ_MAX_SIZE, 3);
+	if (rc)
+		return rc;
+	n = virtq_size(&b->q);
+	for (i = 0; i < n; i++)
+		b->reqs[i] = NULL;
+	return VIRTIO_OK;
+}
+
+static const struct virtio_device_desc blk_device = {
+	.device_id = VIRTIO_ID_BLOCK,
+	.wanted = BLK_WANTED,
+	.required = 0,
+	.read_config = read_config,
+	.setup_queues = setup_queues,
+};
+
 int virtio_blk_init(struct virtio_blk *b, struct virtio_transport *t)
 {
-	uint16_t i, n;
 	int rc;
 
 	if (!b)
@@ -81,31 +91,11 @@ int virtio_blk_init(struct virtio_blk *b, struct virtio_transport *t)
 	b->capacity = 0;
 	b->blk_size = VIRTIO_BLK_SECTOR_SIZE;
 	b->read_only = b->can_flush = false;
-	if (!t || !t->ops)
-		return VIRTIO_EINVALID_PARAM;
-	if (t->device_id != VIRTIO_ID_BLOCK)
-		return VIRTIO_EBAD_DEVICE_ID;
-	b->t = t;
-	rc = virtio_negotiate(t, BLK_WANTED, 0);
+	rc = virtio_device_check(t, &blk_device);
 	if (rc)
-		return rc; /* negotiate set FAILED */
-	rc = read_config(b);
-	if (rc)
-		goto fail;
-	/* A request is header + data + status: a chain of 3. 2.7.5.3.1 bounds
-	 * every chain by the queue size, an indirect table's too, so a queue
-	 * of fewer than 3 entries cannot carry one even with indirect. */
-	rc = virtq_init(&b->q, t, 0, VIRTQ_MAX_SIZE, 3);
-	if (rc)
-		goto fail;
-	n = virtq_size(&b->q);
-	for (i = 0; i < n; i++)
-		b->reqs[i] = NULL;
-	virtio_finish_init(t);
-	return VIRTIO_OK;
-fail:
-	virtio_fail(t);
-	return rc;
+		return rc;
+	b->t = t; /* ours from here: destroy resets it */
+	return virtio_device_init(t, &blk_device, b);
 }
 
 static int check_usable(const struct virtio_blk *b)
@@ -130,14 +120,6 @@ static int check_io(const struct virtio_blk *b, uint64_t sector,
 	    end > b->capacity)
 		return VIRTIO_EINVALID_PARAM;
 	return VIRTIO_OK;
-}
-
-/* The device no longer follows the protocol: stop it (after reset it owns
- * nothing) and refuse everything until destroy. */
-static void stop_device(struct virtio_blk *b)
-{
-	(void)virtio_reset(b->t);
-	b->t->broken = true;
 }
 
 /*
@@ -168,9 +150,9 @@ static size_t frame(struct virtio_blk_req_hdr *hdr, uint8_t *status,
 {
 	size_t n_out = 1;
 
-	hdr->type = cpu_to_le32(type);
+	hdr->type = virtio_cpu_to_le32(type);
 	hdr->reserved = 0;
-	hdr->sector = cpu_to_le64(sector);
+	hdr->sector = virtio_cpu_to_le64(sector);
 	*status = STATUS_UNSET;
 	out[0] = (struct virtq_buf){ hdr, sizeof(*hdr) };
 	*n_in = 0;
@@ -197,14 +179,14 @@ static int request(struct virtio_blk *b, uint32_t type, uint64_t sector,
 	if (rc == VIRTIO_ETIMEOUT || rc == VIRTIO_EBAD_USED) {
 		/* hdr, status and data are on loan to the device: take them
 		 * back (reset, then destroy) before this frame returns. */
-		stop_device(b);
+		virtio_device_stop(b->t);
 		virtq_destroy(&b->q);
 		return rc;
 	}
 	if (rc)
 		return rc;
 	if (used == 0) {
-		stop_device(b);
+		virtio_device_stop(b->t);
 		virtq_destroy(&b->q);
 		return VIRTIO_EBAD_USED;
 	}
@@ -323,8 +305,9 @@ int virtio_blk_peek(struct virtio_blk *b, uint16_t *token)
 	if (rc)
 		return rc;
 	rc = virtq_peek_used(&b->q, token);
+	/* On a lie, the requests in flight come back at destroy. */
 	if (rc == VIRTIO_EBAD_USED)
-		stop_device(b); /* requests in flight come back at destroy */
+		virtio_device_stop(b->t);
 	return rc;
 }
 
@@ -342,12 +325,12 @@ int virtio_blk_complete(struct virtio_blk *b, uint16_t token,
 		return VIRTIO_EWRONG_TOKEN;
 	rc = virtq_pop_used(&b->q, token, &used);
 	if (rc == VIRTIO_EBAD_USED)
-		stop_device(b);
+		virtio_device_stop(b->t);
 	if (rc)
 		return rc;
 	b->reqs[token] = NULL;
 	if (used == 0) {
-		stop_device(b);
+		virtio_device_stop(b->t);
 		return VIRTIO_EBAD_USED;
 	}
 	return finish(used, req->type == VIRTIO_BLK_T_OUT ? 0 : (uint32_t)req->len,

@@ -185,6 +185,7 @@ int virtq_init(struct virtq *q, struct virtio_transport *t, uint16_t idx,
 	q->legacy = t->legacy;
 	q->indirect = virtio_has_feature(t, VIRTIO_F_RING_INDIRECT_DESC);
 	q->event_idx = virtio_has_feature(t, VIRTIO_F_RING_EVENT_IDX);
+	q->no_interrupts = false;
 	if (q->indirect) {
 		q->ind_pages = pages_for((size_t)n * IND_TABLE_BYTES);
 		if (virtio_dma_alloc(t->hal, q->ind_pages,
@@ -421,7 +422,7 @@ static int pop(struct virtq *q, uint16_t token, uint32_t *len)
 	q->last_used++;
 	q->peeked = false;
 	/* 2.7.10: interrupt me when the device gets past what I consumed. */
-	if (q->event_idx)
+	if (q->event_idx && !q->no_interrupts)
 		virtio_store_le16(q->avail + AVAIL_RING(q->size), q->last_used);
 	if (len)
 		*len = q->peek_len;
@@ -484,6 +485,21 @@ int virtq_pop_used(struct virtq *q, uint16_t token, uint32_t *len)
 	int rc = virtq_check(q);
 
 	return rc ? rc : pop(q, token, len);
+}
+
+void virtq_set_interrupts(struct virtq *q, bool enable)
+{
+	if (virtq_check(q))
+		return;
+	q->no_interrupts = !enable;
+	if (!q->event_idx)
+		virtio_store_le16(q->avail + RING_FLAGS,
+				  enable ? 0 : VIRTQ_AVAIL_F_NO_INTERRUPT);
+	else
+		/* used_event one behind what we consumed: the device crosses
+		 * it again only after the 16-bit index wraps. */
+		virtio_store_le16(q->avail + AVAIL_RING(q->size),
+				  (uint16_t)(q->last_used - !enable));
 }
 
 bool virtq_is_broken(const struct virtq *q)

@@ -7,7 +7,6 @@
  */
 #include "virtio/errors.h"
 #include "virtio/pci.h"
-#include "virtio/spec.h"
 
 static inline struct virtio_pci *to_pci(struct virtio_transport *t)
 {
@@ -360,13 +359,6 @@ static int scan_caps(struct virtio_pci *p, struct probe *pr)
 	}
 }
 
-/* Device types whose drivers cannot work without device config (5.x). */
-static bool needs_config(uint32_t type)
-{
-	return type == VIRTIO_ID_BLOCK || type == VIRTIO_ID_GPU ||
-	       type == VIRTIO_ID_INPUT || type == VIRTIO_ID_SOCK;
-}
-
 /*
  * The regions must not overlap: a notify write landing on common config
  * (queue_enable, say) or device config would reprogram the device behind
@@ -461,8 +453,9 @@ int virtio_pci_init(struct virtio_pci *p, const struct virtio_hal *hal,
 	if (!pr.have[VIRTIO_PCI_CAP_DEVICE_CFG]) {
 		if (pr.skipped[VIRTIO_PCI_CAP_DEVICE_CFG])
 			return pr.skipped[VIRTIO_PCI_CAP_DEVICE_CFG];
-		if (needs_config(type))
-			return VIRTIO_EPCI_CAP_MISSING;
+		/* No config space: config_size 0. Whether the device needs
+		 * one is its driver's to say (virtio_config_read gives it
+		 * ECONFIG_MISSING); the transport knows no device types. */
 		pr.cap[VIRTIO_PCI_CAP_DEVICE_CFG].length = 0;
 	}
 	err = regions_disjoint(&pr);

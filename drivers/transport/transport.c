@@ -6,6 +6,7 @@
  */
 #include "virtio/access.h"
 #include "virtio/errors.h"
+#include "virtio/le.h"
 #include "virtio/spec.h"
 #include "virtio/transport.h"
 
@@ -121,12 +122,10 @@ static void read_once(struct virtio_transport *t, size_t off, uint8_t *p,
 		      size_t len)
 {
 	while (len) {
-		unsigned i, w = access_width(off, len);
-		uint32_t v = t->ops->config_read(t, off, w);
+		unsigned w = access_width(off, len);
 
 		/* Config fields are little-endian (2.5); keep bytes in order. */
-		for (i = 0; i < w; i++)
-			p[i] = (uint8_t)(v >> (8 * i));
+		virtio_put_le(p, t->ops->config_read(t, off, w), w);
 		off += w;
 		p += w;
 		len -= w;
@@ -179,12 +178,9 @@ int virtio_config_write(struct virtio_transport *t, size_t offset,
 	if (rc)
 		return rc;
 	while (len) {
-		unsigned i, w = access_width(offset, len);
-		uint32_t v = 0;
+		unsigned w = access_width(offset, len);
 
-		for (i = 0; i < w; i++)
-			v |= (uint32_t)p[i] << (8 * i);
-		t->ops->config_write(t, offset, w, v);
+		t->ops->config_write(t, offset, w, (uint32_t)virtio_get_le(p, w));
 		offset += w;
 		p += w;
 		len -= w;

@@ -12,7 +12,8 @@
 #include <string.h>
 
 #include "virtio/errors.h"
-#include "virtio/spec.h"
+#include "virtio/le.h"
+#include "virtio/spec/blk.h"
 
 #define SECTOR VIRTIO_BLK_SECTOR_SIZE
 #define MAX_SECTORS 128u       /* largest single request: 64 KiB */
@@ -33,8 +34,7 @@ void blk_checks_pattern(uint8_t *p, uint64_t s, bool guest)
 	unsigned step = guest ? 7u : 3u, add = guest ? 0xa7u : 0x3cu;
 	unsigned mul = guest ? 31u : 17u;
 
-	for (unsigned i = 0; i < 8; i++)
-		p[i] = (uint8_t)(s >> (8 * i));
+	virtio_put_le64(p, s);
 	memcpy(p + 8, guest ? "GUES" : "HOST", 4);
 	for (unsigned i = 12; i < SECTOR; i++)
 		p[i] = (uint8_t)(s * mul + i * step + add);

@@ -34,13 +34,10 @@
 
 #include "port/riscv64/blk_checks.h"
 #include "sim/decide.h"
+#include "fuzz/device.h"
 #include "sim/dev/blk.h"
-#include "sim/mmio.h"
-#include "sim/pci.h"
 #include "sim/sim.h"
 #include "virtio/blk.h"
-#include "virtio/mmio.h"
-#include "virtio/pci.h"
 
 #define SECTOR VIRTIO_BLK_SECTOR_SIZE
 #define OP_MAX_SECTORS 128u /* one blocking request: 64 KiB */
@@ -55,15 +52,12 @@ static struct {
 	const char *run;
 	bool pci_firmware;  /* BARs pre-assigned by "firmware" */
 	bool pci_no_assign; /* nobody assigns the BARs */
+	bool no_indirect, no_event_idx; /* ring features the device lacks */
 	uint32_t poll_budget;
 } opt = {
     .transport = "mmio2", .run = "conformance", .poll_budget = POLL_BUDGET};
 
-static struct sim_blk dev;
-static struct sim_mmio_dev mdev;
-static struct sim_pci host;
-static struct virtio_mmio mmio;
-static struct virtio_pci pci;
+static struct sim_blk *dev; /* the model fuzz_device_blk created */
 static struct virtio_blk drv;
 
 /* What the disk must hold: the fresh pattern, then every accepted write. */
@@ -117,9 +111,9 @@ static void parse_args(int argc, char **argv)
 		else if (IS("--queue-max") && v && number(v, a) <= UINT16_MAX)
 			opt.blk.queue_max = (uint16_t)number(v, a);
 		else if (IS("--no-indirect") && !v)
-			opt.blk.no_indirect = true;
+			opt.no_indirect = true;
 		else if (IS("--no-event-idx") && !v)
-			opt.blk.no_event_idx = true;
+			opt.no_event_idx = true;
 		else if (IS("--no-flush") && !v)
 			opt.blk.flush = false;
 		else if (IS("--blk-size") && v)
@@ -147,54 +141,35 @@ static void parse_args(int argc, char **argv)
 
 /* ---- set-up ------------------------------------------------------------ */
 
-/* Device and transport; *step names the driver call that failed. */
+/* Device and transport through the seam; *step names the call that
+ * failed. */
 static int probe(struct virtio_transport **t, const char **step)
 {
-	struct virtio_pci_window w;
-	struct virtio_pci_bus bus;
-	struct virtio_pci_func fn;
+	static struct fuzz_attached a;
+	enum fuzz_transport tr;
+	struct sim_vdev *d;
 	int rc;
 
-	*step = "device";
 	sim_reset(NULL, 0);
 	if (opt.script && sim_decide_script(opt.script))
 		exit(2); /* the sim said why, in one line */
-	if (sim_blk_create(&dev, &opt.blk))
+	d = fuzz_device_blk.model(&opt.blk);
+	if (!d)
 		usage("sim_blk_create refused the device", "");
-	if (strcmp(opt.transport, "pci")) {
-		uint32_t version = opt.transport[4] == '1' ? 1 : 2;
-
-		if (sim_mmio_attach(&mdev, SIM_MMIO_BASE, version, &dev.dev))
-			usage("sim_mmio_attach failed for", opt.transport);
-		*step = "mmio_init";
-		*t = &mmio.t;
-		return virtio_mmio_init(&mmio, &sim_hal, SIM_MMIO_BASE,
-					SIM_MMIO_WINDOW_SIZE);
-	}
-	if (sim_pci_init(&host, opt.pci_firmware) ||
-	    sim_pci_attach(&host, 0, 0, &dev.dev))
-		usage("sim PCI set-up failed for", opt.transport);
-	*t = &pci.t;
-	*step = "bus_init";
-	rc = virtio_pci_bus_init(&bus, &sim_hal, SIM_PCI_ECAM_BASE, SIM_PCI_BUS,
-				 SIM_PCI_BUS);
-	if (rc)
-		return rc;
-	*step = "find";
-	rc = virtio_pci_find(&bus, 0, &fn); /* 0: refused by name in init */
-	if (rc)
-		return rc;
-	if (!opt.pci_firmware && !opt.pci_no_assign) {
-		*step = "assign_bars";
-		rc = virtio_pci_window_init(&w, SIM_PCI_MEM_BASE,
-					    SIM_PCI_MEM_SIZE);
-		if (!rc)
-			rc = virtio_pci_assign_bars(&fn, &w);
-		if (rc)
-			return rc;
-	}
-	*step = "pci_init";
-	return virtio_pci_init(&pci, &sim_hal, &fn);
+	dev = d->model;
+	sim_vdev_offer_rings(d, !opt.no_indirect, !opt.no_event_idx);
+	if (!strcmp(opt.transport, "pci"))
+		tr = opt.pci_firmware	 ? FUZZ_PCI_FIRMWARE_BARS
+		     : opt.pci_no_assign ? FUZZ_PCI_UNASSIGNED
+					 : FUZZ_PCI_DRIVER_BARS;
+	else
+		tr = opt.transport[4] == '1' ? FUZZ_MMIO_V1 : FUZZ_MMIO_V2;
+	rc = fuzz_attach_dev(d, tr, &sim_hal, &a);
+	*t = a.t;
+	*step = a.step;
+	if (rc == VIRTIO_EINVALID_PARAM && !strcmp(a.step, "device"))
+		usage("the sim refused to attach the device on", opt.transport);
+	return rc;
 }
 
 /* ---- data -------------------------------------------------------------- */
@@ -211,7 +186,7 @@ static void write_pattern(uint8_t *p, uint64_t sector, unsigned n)
 
 static bool in_model(uint64_t sector, unsigned n)
 {
-	uint64_t cap = dev.capacity;
+	uint64_t cap = dev->capacity;
 
 	return sector <= cap && n <= cap - sector;
 }
@@ -233,7 +208,7 @@ static const char *disk_check(uint64_t sector, unsigned n)
 	if (!in_model(sector, n))
 		return "outside";
 	for (uint64_t s = sector; s < sector + n; s++)
-		if (sim_blk_disk_read(&dev, s, one, SECTOR) ||
+		if (sim_blk_disk_read(dev, s, one, SECTOR) ||
 		    memcmp(one, model + s * SECTOR, SECTOR))
 			return "bad";
 	return "ok";
@@ -499,11 +474,11 @@ static void run_conformance(struct virtio_transport *t, int rc)
 	struct blk_checks c = {.transport = opt.transport,
 			       .emit = emit,
 			       .poll_budget = opt.poll_budget};
-	struct blk_expect e = {.capacity = dev.capacity,
+	struct blk_expect e = {.capacity = dev->capacity,
 			       .read_only = opt.blk.ro,
 			       .host_filled = false};
 
-	snprintf(e.serial, sizeof(e.serial), "%s", dev.cfg.serial);
+	snprintf(e.serial, sizeof(e.serial), "%s", dev->cfg.serial);
 	if (!rc)
 		rc = virtio_blk_init(&drv, t);
 	blk_checks_result(&c, "init", rc ? err(rc) : "OK", rc == 0);
@@ -540,7 +515,7 @@ int main(int argc, char **argv)
 	sim_init(&cfg);
 	rc = probe(&t, &step);
 	/* The model starts as the fresh disk. */
-	for (uint64_t s = 0; s < dev.capacity; s++)
+	for (uint64_t s = 0; s < dev->capacity; s++)
 		for (unsigned i = 0; i < SECTOR; i++)
 			model[s * SECTOR + i] = sim_blk_pattern(s, i);
 	if (!rc)

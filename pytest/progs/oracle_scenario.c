@@ -30,14 +30,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fuzz/harness.h"
+#include "fuzz/device.h"
 #include "sim/decide.h"
 #include "sim/dev/blk.h"
-#include "sim/mmio.h"
 #include "sim/sim.h"
 
-static struct sim_blk dev;
-static struct sim_mmio_dev mdev;
 
 static int eio_ok(int rc)
 {
@@ -234,28 +231,32 @@ int main(int argc, char **argv)
 		scripts[nscripts++] = "";
 	sim_init(&cfg);
 	for (unsigned i = 0; i < nscripts; i++) {
-		struct sim_blk_config c = fuzz_blk_config;
+		static struct fuzz_attached a;
 		struct fuzz_in in = {work, nwork, 0};
-		struct virtio_mmio m;
+		struct sim_vdev *dev;
 		int rc;
 
-		c.no_indirect = virtq && (flags & FUZZ_VQ_NO_INDIRECT);
-		c.no_event_idx = virtq && (flags & FUZZ_VQ_NO_EVENT_IDX);
 		sim_reset(NULL, 0);
 		if (*scripts[i] && sim_decide_script(scripts[i]))
 			return 2;
-		if (sim_blk_create(&dev, &c) ||
-		    sim_mmio_attach(&mdev, FUZZ_MMIO_BASE,
-				    virtq && (flags & FUZZ_VQ_LEGACY) ? 1 : version,
-				    &dev.dev))
+		dev = fuzz_device_blk.model(NULL);
+		if (!dev)
 			return 3;
-		fuzz_blk_disk = &dev;
-		rc = virtio_mmio_init(&m, &sim_hal, FUZZ_MMIO_BASE, FUZZ_MMIO_SIZE);
-		m.t.poll_budget = FUZZ_POLL_BUDGET;
+		if (virtq)
+			sim_vdev_offer_rings(dev, !(flags & FUZZ_VQ_NO_INDIRECT),
+					     !(flags & FUZZ_VQ_NO_EVENT_IDX));
+		rc = fuzz_attach_dev(dev,
+				     (virtq && (flags & FUZZ_VQ_LEGACY)) ||
+						     version == 1
+					     ? FUZZ_MMIO_V1
+					     : FUZZ_MMIO_V2,
+				     &sim_hal, &a);
+		if (rc == VIRTIO_EINVALID_PARAM && !strcmp(a.step, "device"))
+			return 3;
 		if (rc == 0 && virtq)
-			fuzz_virtq_workload(&m.t, &in);
+			fuzz_virtq_workload(a.t, &in);
 		else if (rc == 0)
-			fuzz_blk_workload_with(d, &m.t, &in);
+			fuzz_blk_workload_with(d, a.t, &in);
 		sim_audit();
 		printf("run %s: findings=%u last=%s\n", scripts[i],
 		       sim_finding_count(), sim_class_name(sim_last_finding()));

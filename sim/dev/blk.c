@@ -11,6 +11,7 @@
 #include "sim/dev/blk.h"
 #include "sim/device.h"
 #include "sim/oracle.h"
+#include "virtio/le.h"
 
 #define SECTOR VIRTIO_BLK_SECTOR_SIZE
 #define BIT(n) (1ull << (n))
@@ -50,12 +51,6 @@ static const char *blk_config_field(void *model, uint32_t off, unsigned *width)
 		}
 	}
 	return NULL;
-}
-
-static void put_le(uint8_t *p, uint64_t v, unsigned n)
-{
-	for (unsigned i = 0; i < n; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
 }
 
 static bool in_range(const struct sim_blk *b, uint64_t sector, uint64_t len)
@@ -107,11 +102,8 @@ static uint32_t blk_handle(void *model, struct sim_vq *q,
 	}
 	if (sim_chain_read(c, 0, hdr, sizeof(hdr)) != sizeof(hdr))
 		return 0;
-	type = (uint32_t)hdr[0] | (uint32_t)hdr[1] << 8 |
-	       (uint32_t)hdr[2] << 16 | (uint32_t)hdr[3] << 24;
-	sector = 0;
-	for (unsigned i = 0; i < 8; i++)
-		sector |= (uint64_t)hdr[8 + i] << (8 * i);
+	type = virtio_get_le32(hdr);
+	sector = virtio_get_le64(hdr + 8);
 	switch (type) {
 	case VIRTIO_BLK_T_IN:
 		len = c->writable - 1;
@@ -223,10 +215,6 @@ int sim_blk_create(struct sim_blk *b, const struct sim_blk_config *cfg)
 	       n < sizeof(b->serial) ? n : sizeof(b->serial));
 
 	features = BIT(VIRTIO_BLK_F_BLK_SIZE);
-	if (!cfg->no_indirect)
-		features |= BIT(VIRTIO_F_RING_INDIRECT_DESC);
-	if (!cfg->no_event_idx)
-		features |= BIT(VIRTIO_F_RING_EVENT_IDX);
 	if (cfg->seg_max)
 		features |= BIT(VIRTIO_BLK_F_SEG_MAX);
 	if (cfg->size_max)
@@ -240,11 +228,11 @@ int sim_blk_create(struct sim_blk *b, const struct sim_blk_config *cfg)
 
 	c = b->dev.config;
 	memset(c, 0, SIM_BLK_CONFIG_LEN);
-	put_le(c + VIRTIO_BLK_CFG_CAPACITY, b->capacity, 8);
-	put_le(c + VIRTIO_BLK_CFG_SIZE_MAX, cfg->size_max, 4);
-	put_le(c + VIRTIO_BLK_CFG_SEG_MAX, cfg->seg_max, 4);
-	put_le(c + VIRTIO_BLK_CFG_BLK_SIZE, b->cfg.blk_size, 4);
-	put_le(c + 0x22, 1, 2); /* num_queues */
+	virtio_put_le64(c + VIRTIO_BLK_CFG_CAPACITY, b->capacity);
+	virtio_put_le32(c + VIRTIO_BLK_CFG_SIZE_MAX, cfg->size_max);
+	virtio_put_le32(c + VIRTIO_BLK_CFG_SEG_MAX, cfg->seg_max);
+	virtio_put_le32(c + VIRTIO_BLK_CFG_BLK_SIZE, b->cfg.blk_size);
+	virtio_put_le16(c + 0x22, 1); /* num_queues */
 	b->dev.config_len = SIM_BLK_CONFIG_LEN;
 	return 0;
 }

@@ -18,6 +18,7 @@
 
 #include "sim/vdev.h"
 #include "virtio/spec.h"
+#include "virtio/spec/blk.h"
 
 #define SIM_BLK_MAX_SECTORS 4096u
 #define SIM_BLK_DEFAULT_SECTORS 128u
@@ -33,8 +34,6 @@ struct sim_blk_config {
 	uint16_t queue_max;    /* QueueNumMax; default 256 */
 	bool ro;               /* offer VIRTIO_BLK_F_RO and refuse writes */
 	bool flush;            /* offer VIRTIO_BLK_F_FLUSH */
-	bool no_indirect;      /* do not offer RING_INDIRECT_DESC */
-	bool no_event_idx;     /* do not offer RING_EVENT_IDX */
 	const char *serial;    /* GET_ID answer; default "vfuzz-blk" */
 };
 

@@ -157,8 +157,25 @@ def build(preset, targets=None, quiet=False):
 
 # ---- targets ----------------------------------------------------------------
 
+DEVICE_LINE = re.compile(r'^VFUZZ_DEVICE\((\w+),\s*(\w+),\s*"(.*)"\)\s*$')
+
+
+def devices():
+    """The device table, fuzz/devices.def: [(name, VIRTIO_ID_*, QEMU arguments)]."""
+    table = core.ROOT / "fuzz" / "devices.def"
+    try:
+        lines = table.read_text().splitlines()
+    except OSError as e:
+        raise Error(f"cannot read {rel(table)}: {e.strerror}")
+    return [m.groups() for m in map(DEVICE_LINE.match, lines) if m]
+
+
 def list_targets():
-    return sorted(p.stem for p in (core.ROOT / "fuzz").glob("*.c") if not NOT_TARGETS.match(p.stem))
+    """Every fuzz target: two per device of the table, and each standalone
+    fuzz/<target>.c."""
+    names = {f"{d[0]}_{bus}" for d in devices() for bus in ("mmio", "pci")}
+    names |= {p.stem for p in (core.ROOT / "fuzz").glob("*.c") if not NOT_TARGETS.match(p.stem)}
+    return sorted(names)
 
 
 def check_target(name):

@@ -11,6 +11,8 @@
 
 #include <stdint.h>
 
+#include "virtio/le.h"
+
 #ifdef VIRTIO_SIM
 
 /* Implemented by sim/access.c. width is 1, 2, 4 or 8 bytes. */
@@ -45,34 +47,27 @@ static inline void virtio_mb(void) { __asm__ __volatile__("" ::: "memory"); }
 
 #else /* bare metal */
 
-#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-#define VIRTIO_LE_(bits, v) (v)
-#else
-#define VIRTIO_LE_(bits, v) __builtin_bswap##bits(v)
-#endif
-#define __builtin_bswap8(v) (v)
-
 #define VIRTIO_ACCESS_(w, bits)                                                \
 	static inline uint##bits##_t virtio_read##bits(const volatile void *a) \
 	{                                                                      \
-		return VIRTIO_LE_(bits,                                        \
-				  *(const volatile uint##bits##_t *)a);        \
+		return virtio_le##bits##_to_cpu(                               \
+			*(const volatile uint##bits##_t *)a);                  \
 	}                                                                      \
 	static inline void virtio_write##bits(volatile void *a,                \
 					      uint##bits##_t v)                \
 	{                                                                      \
-		*(volatile uint##bits##_t *)a = VIRTIO_LE_(bits, v);           \
+		*(volatile uint##bits##_t *)a = virtio_cpu_to_le##bits(v);     \
 	}                                                                      \
 	static inline uint##bits##_t virtio_load_le##bits(                     \
 		const volatile void *a)                                        \
 	{                                                                      \
-		return VIRTIO_LE_(bits,                                        \
-				  *(const volatile uint##bits##_t *)a);        \
+		return virtio_le##bits##_to_cpu(                               \
+			*(const volatile uint##bits##_t *)a);                  \
 	}                                                                      \
 	static inline void virtio_store_le##bits(volatile void *a,             \
 						 uint##bits##_t v)             \
 	{                                                                      \
-		*(volatile uint##bits##_t *)a = VIRTIO_LE_(bits, v);           \
+		*(volatile uint##bits##_t *)a = virtio_cpu_to_le##bits(v);     \
 	}
 
 /* Full fence between memory and device accesses in both directions. */

@@ -13,6 +13,7 @@
 
 #include "virtio/errors.h"
 #include "virtio/spec.h"
+#include "virtio/spec/blk.h"
 #include "virtio/virtq.h"
 
 /* 5.2.6 request header, as laid out in memory (little-endian fields). */

@@ -195,14 +195,17 @@ struct virtio_pci {
 
 /*
  * Probe a virtio-pci function: vendor and device id, header type 0, walk
- * the capability list, find and validate COMMON/NOTIFY/ISR (and DEVICE when
- * the device type has config), map each region with mmio_phys_to_virt.
+ * the capability list, find and validate COMMON/NOTIFY/ISR and DEVICE, map
+ * each region with mmio_phys_to_virt. Without a DEVICE capability the
+ * transport's config_size is 0 (a driver that needs config then gets
+ * ECONFIG_MISSING from virtio_config_read).
  * Memory BARs must already be assigned (firmware or
  * virtio_pci_assign_bars); memory decoding and bus mastering are turned on
  * here if they are off. Does not reset or touch the status;
  * virtio_negotiate does that.
  * Errors: EBAD_VENDOR, EBAD_DEVICE_ID, EPCI_CAP, EPCI_BAR, EPCI_RANGE,
- * EPCI_NOTIFY (bad multiplier), EPCI_CAP_MISSING, EMMIO_MAP.
+ * EPCI_NOTIFY (bad multiplier), EPCI_CAP_MISSING (no COMMON, NOTIFY or
+ * ISR capability), EMMIO_MAP.
  * queue_set adds EPCI_NOTIFY (queue notify address past the region) and
  * EPCI_MSIX (vector NO_VECTOR not kept).
  */

@@ -118,5 +118,12 @@ static inline uint32_t virtio_ack_interrupt(struct virtio_transport *t)
 {
 	return t->ops->ack_interrupt(t);
 }
+/* 2.5.1 config generation, for a driver that reads several fields as one
+ * snapshot (virtio_config_read makes each call consistent on its own, and
+ * modern devices need every field read at its own width). */
+static inline uint32_t virtio_config_generation(struct virtio_transport *t)
+{
+	return t->ops->config_generation(t);
+}
 
 #endif

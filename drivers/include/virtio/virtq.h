@@ -53,6 +53,7 @@ struct virtq {
 	bool ready;
 	bool broken;             /* device lied: only virtq_destroy remains */
 	bool peeked;             /* peek_id/peek_len hold a validated entry */
+	bool no_interrupts;      /* the driver asked for no used interrupts */
 	uint16_t peek_id;        /* head of the validated, not yet popped entry */
 	uint32_t peek_len;       /* its used len, already checked */
 	uint16_t n_in_flight;    /* chains added and not yet popped */
@@ -127,6 +128,14 @@ int virtq_add_wait(struct virtq *q, const struct virtq_buf *out, size_t n_out,
  * queue or its transport is broken. Every virtq_* entry starts with it. */
 int virtq_check(const struct virtq *q);
 bool virtq_is_broken(const struct virtq *q);
+/*
+ * Ask the device for used-buffer interrupts, or not (the crate's
+ * set_dev_notify). 2.7.7: without event idx, the avail ring's NO_INTERRUPT
+ * flag; with it (2.7.10), used_event one behind what we consumed and no
+ * longer following it. Only a hint: a device may interrupt anyway, and
+ * polling works either way.
+ */
+void virtq_set_interrupts(struct virtq *q, bool enable);
 uint16_t virtq_size(const struct virtq *q);
 /*
  * Tear down. Call only after the device is reset (it no longer owns

@@ -56,7 +56,7 @@ static int blk_io(bool indirect)
 	EXPECT(used_idx() == ++n && used_id(0) == 0 && used_len(0) == 1,
 	       "write: used idx=%u id=%u len=%u", used_idx(), used_id(0), used_len(0));
 	EXPECT(drv.buf[STATUS] == VIRTIO_BLK_S_OK, "write status %u", drv.buf[STATUS]);
-	EXPECT(sim_blk_disk_read(&blk, 3, back, 1024) == 0 && back[0] == 0xa5 &&
+	EXPECT(sim_blk_disk_read(blk, 3, back, 1024) == 0 && back[0] == 0xa5 &&
 	       back[1023] == 0xa5, "disk after write");
 	EXPECT(isr() & 1, "no used-ring interrupt after write");
 	memset(drv.buf + DATA, 0, 1024);
@@ -153,16 +153,16 @@ static int ok_chains(void)
 static int ok_event_idx(void)
 {
 	EXPECT(bring_up(F_EVENT_IDX) & F_EVENT_IDX, "event idx offered");
-	put16(AVAIL + 4 + 2 * QSIZE, 0); /* used_event: after the first */
+	virtio_put_le16(AVAIL + 4 + 2 * QSIZE, 0); /* used_event: after the first */
 	blk_request(VIRTIO_BLK_T_GET_ID, 0, 20);
 	EXPECT(avail_event() == 1, "avail_event %u", avail_event());
 	EXPECT(isr() & 1, "interrupt for used_event 0");
-	put16(AVAIL + 4 + 2 * QSIZE, 2); /* wake me once entry 2 is used */
+	virtio_put_le16(AVAIL + 4 + 2 * QSIZE, 2); /* wake me once entry 2 is used */
 	blk_request(VIRTIO_BLK_T_GET_ID, 0, 20);
 	EXPECT(!(isr() & 1), "interrupt before used_event");
 	blk_request(VIRTIO_BLK_T_GET_ID, 0, 20);
 	EXPECT(isr() & 1, "no interrupt when entry used_event was used");
-	put16(AVAIL + 4 + 2 * QSIZE, 10);
+	virtio_put_le16(AVAIL + 4 + 2 * QSIZE, 10);
 	blk_request(VIRTIO_BLK_T_GET_ID, 0, 20);
 	EXPECT(!(isr() & 1), "interrupt long before used_event");
 	EXPECT(avail_event() == 4 && used_idx() == 4, "avail_event %u used %u",
@@ -174,7 +174,7 @@ static int ok_event_idx(void)
 static int ok_no_interrupt_flag(void)
 {
 	bring_up(0);
-	put16(AVAIL, VIRTQ_AVAIL_F_NO_INTERRUPT);
+	virtio_put_le16(AVAIL, VIRTQ_AVAIL_F_NO_INTERRUPT);
 	blk_request(VIRTIO_BLK_T_GET_ID, 0, 20);
 	EXPECT(used_idx() == 1 && !(isr() & 1), "interrupt despite NO_INTERRUPT");
 	status_set(0);
@@ -311,14 +311,14 @@ static int ok_disk_restored(void)
 	bring_up(0);
 	memset(drv.buf + DATA, 0xa5, 512);
 	blk_request(VIRTIO_BLK_T_OUT, 3, 512);
-	EXPECT(sim_blk_disk_read(&blk, 3, back, 2) == 0 && back[1] == 0xa5,
+	EXPECT(sim_blk_disk_read(blk, 3, back, 2) == 0 && back[1] == 0xa5,
 	       "write did not land");
 	status_set(0);
 	teardown();
 	sim_audit();
 	sim_reset(NULL, 0);
 	setup(tp, SIM_MMIO_BASE);
-	EXPECT(sim_blk_disk_read(&blk, 3, back, 2) == 0 &&
+	EXPECT(sim_blk_disk_read(blk, 3, back, 2) == 0 &&
 	       back[1] == sim_blk_pattern(3, 1), "disk not restored");
 	return 0;
 }

@@ -5,13 +5,12 @@
  */
 #include <stdlib.h>
 
+#include "fuzz/device.h"
 #include "hand.h"
 #include "sim/sim.h"
 #include "virtio/access.h"
 
-struct sim_blk blk;
-struct sim_mmio_dev mdev;
-struct sim_pci host;
+struct sim_blk *blk;
 volatile uint8_t *win;
 volatile uint8_t *ecam;
 enum tp tp;
@@ -47,18 +46,29 @@ bool is_pci(void) { return tp == PCI || tp == PCI_NOFW; }
 
 void setup(enum tp t, virtio_paddr_t mmio_base)
 {
+	static const enum fuzz_transport seam[] = {
+		[MMIO1] = FUZZ_MMIO_V1, [MMIO2] = FUZZ_MMIO_V2,
+		[PCI] = FUZZ_PCI_FIRMWARE_BARS, [PCI_NOFW] = FUZZ_PCI_UNASSIGNED,
+	};
+	static struct sim_mmio_dev off_base; /* a window the seam never uses */
+	static const struct sim_blk_config sim_defaults; /* not the harness's */
+	struct sim_vdev *d = fuzz_device_blk.model(&sim_defaults);
+
 	tp = t;
-	if (sim_blk_create(&blk, NULL))
+	if (!d)
 		exit(3);
+	blk = d->model;
 	if (is_pci()) {
-		if (sim_pci_init(&host, t == PCI) ||
-		    sim_pci_attach(&host, 0, 0, &blk.dev))
+		if (fuzz_attach_sim(d, seam[t]))
 			exit(3);
-		ecam = map(SIM_PCI_ECAM_BASE, PCI_ECAM_BUS_SIZE);
+		ecam = map(SIM_PCI_ECAM_BASE, PCI_ECAM_BUS_SIZE) +
+		       ((size_t)FUZZ_PCI_DEVNO << PCI_ECAM_DEV_SHIFT);
 		if (t == PCI)
 			win = map(SIM_PCI_MEM_BASE, SIM_PCI_BAR_SIZE);
 	} else {
-		if (sim_mmio_attach(&mdev, mmio_base, t, &blk.dev))
+		/* Scenarios about the window itself put it elsewhere. */
+		if (mmio_base == FUZZ_MMIO_BASE ? fuzz_attach_sim(d, seam[t])
+		    : sim_mmio_attach(&off_base, mmio_base, t, d))
 			exit(3);
 		win = map(mmio_base, SIM_MMIO_WINDOW_SIZE);
 	}
@@ -238,42 +248,36 @@ volatile uint8_t *config(void)
 
 /* ---- rings ---------------------------------------------------------------- */
 
-void put16(uint8_t *p, uint16_t v) { p[0] = (uint8_t)v; p[1] = (uint8_t)(v >> 8); }
-void put32(uint8_t *p, uint32_t v) { put16(p, (uint16_t)v); put16(p + 2, (uint16_t)(v >> 16)); }
-void put64(uint8_t *p, uint64_t v) { put32(p, (uint32_t)v); put32(p + 4, (uint32_t)(v >> 32)); }
-uint16_t get16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
-uint32_t get32(const uint8_t *p) { return get16(p) | (uint32_t)get16(p + 2) << 16; }
-
 /* Descriptor i of the ring (table == NULL) or of an indirect table. */
 void desc(uint8_t *table, unsigned i, virtio_paddr_t a, uint32_t len,
 		 uint16_t flags, uint16_t next)
 {
 	uint8_t *d = (table ? table : drv.ring) + 16 * i;
 
-	put64(d, a);
-	put32(d + 8, len);
-	put16(d + 12, flags);
-	put16(d + 14, next);
+	virtio_put_le64(d, a);
+	virtio_put_le32(d + 8, len);
+	virtio_put_le16(d + 12, flags);
+	virtio_put_le16(d + 14, next);
 }
 
 void make_avail(uint16_t head)
 {
-	put16(AVAIL + 4 + 2 * (drv.avail_idx % QSIZE), head);
+	virtio_put_le16(AVAIL + 4 + 2 * (drv.avail_idx % QSIZE), head);
 	drv.avail_idx++;
-	put16(AVAIL + 2, drv.avail_idx);
+	virtio_put_le16(AVAIL + 2, drv.avail_idx);
 	notify(0);
 }
 
-uint16_t used_idx(void) { return get16(drv.used + 2); }
-uint32_t used_id(unsigned n) { return get32(drv.used + 4 + 8 * (n % QSIZE)); }
-uint32_t used_len(unsigned n) { return get32(drv.used + 8 + 8 * (n % QSIZE)); }
-uint16_t avail_event(void) { return get16(drv.used + 4 + 8 * QSIZE); }
+uint16_t used_idx(void) { return virtio_get_le16(drv.used + 2); }
+uint32_t used_id(unsigned n) { return virtio_get_le32(drv.used + 4 + 8 * (n % QSIZE)); }
+uint32_t used_len(unsigned n) { return virtio_get_le32(drv.used + 8 + 8 * (n % QSIZE)); }
+uint16_t avail_event(void) { return virtio_get_le16(drv.used + 4 + 8 * QSIZE); }
 
 void blk_header(uint32_t type, uint64_t sector)
 {
-	put32(drv.buf + HDR, type);
-	put32(drv.buf + HDR + 4, 0);
-	put64(drv.buf + HDR + 8, sector);
+	virtio_put_le32(drv.buf + HDR, type);
+	virtio_put_le32(drv.buf + HDR + 4, 0);
+	virtio_put_le64(drv.buf + HDR + 8, sector);
 	drv.buf[STATUS] = 0xee;
 }
 

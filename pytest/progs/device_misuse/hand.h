@@ -14,6 +14,7 @@
 #include <stdio.h>
 
 #include "sim/dev/blk.h"
+#include "virtio/le.h"
 #include "sim/mmio.h"
 #include "sim/pci.h"
 #include "virtio/pci_regs.h"
@@ -45,11 +46,9 @@ extern struct hand_drv drv;
 #define ITAB 2048
 #define DATA 4096
 
-extern struct sim_blk blk;
-extern struct sim_mmio_dev mdev;
-extern struct sim_pci host;
+extern struct sim_blk *blk;     /* the model fuzz_device_blk created */
 extern volatile uint8_t *win;  /* virtio-mmio window, or the PCI BAR */
-extern volatile uint8_t *ecam; /* PCI config space of bus 0 */
+extern volatile uint8_t *ecam; /* PCI config space of the blk function */
 extern enum tp tp;
 
 /* One scenario: run on a fresh machine of transport `tp`; returns 0 when
@@ -102,12 +101,7 @@ void notify(uint16_t qi);
 uint32_t isr(void);
 volatile uint8_t *config(void);
 
-/* Queue 0's rings and blk requests in drv.buf. */
-void put16(uint8_t *p, uint16_t v);
-void put32(uint8_t *p, uint32_t v);
-void put64(uint8_t *p, uint64_t v);
-uint16_t get16(const uint8_t *p);
-uint32_t get32(const uint8_t *p);
+/* Queue 0's rings and blk requests in drv.buf (fields: virtio/le.h). */
 void desc(uint8_t *table, unsigned i, virtio_paddr_t a, uint32_t len,
 	  uint16_t flags, uint16_t next);
 void make_avail(uint16_t head);

@@ -160,7 +160,7 @@ static int mmio_v2_reg_on_v1(void) { wr(VIRTIO_MMIO_QUEUE_READY, 1); return 0; }
 static int avail_jump(void)
 {
 	bring_up(0);
-	put16(AVAIL + 2, QSIZE + 1);
+	virtio_put_le16(AVAIL + 2, QSIZE + 1);
 	notify(0);
 	return 0;
 }

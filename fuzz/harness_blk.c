@@ -47,6 +47,8 @@ const struct fuzz_blk_driver fuzz_blk_real_driver = {
 static const struct fuzz_blk_driver *drv;
 static struct virtio_blk blk;
 static struct slot slots[SLOTS];
+static unsigned nbusy;     /* slots in flight */
+static uint64_t capacity;  /* sectors of the device's disk */
 static uint8_t data[MAX_SECTORS * SECTOR];
 
 /*
@@ -79,10 +81,8 @@ static const uint8_t default_ops[] = {
 static uint64_t sectors_of(uint64_t sector, size_t len)
 {
 	uint64_t n = len / SECTOR;
-	uint64_t cap = fuzz_blk_disk ? fuzz_blk_disk->capacity
-				     : FUZZ_BLK_SECTORS;
 
-	if (sector >= cap || n > cap - sector ||
+	if (sector >= capacity || n > capacity - sector ||
 	    sector + n > FUZZ_BLK_SECTORS)
 		return 0;
 	return ((1ull << n) - 1) << sector;
@@ -99,19 +99,11 @@ static const uint8_t *expected(uint64_t s)
 	return uniform;
 }
 
-static bool idle(void)
-{
-	for (int i = 0; i < SLOTS; i++)
-		if (slots[i].busy)
-			return false;
-	return true;
-}
-
 static uint64_t writes_in_flight(void)
 {
 	uint64_t m = 0;
 
-	for (int i = 0; i < SLOTS; i++)
+	for (int i = 0; nbusy && i < SLOTS; i++)
 		if (slots[i].busy && slots[i].write)
 			m |= slots[i].sectors;
 	return m;
@@ -138,7 +130,7 @@ static void write_starts(uint64_t sectors)
 {
 	conflict |= sectors & writes_in_flight();
 	known &= ~sectors;
-	for (int i = 0; i < SLOTS; i++)
+	for (int i = 0; nbusy && i < SLOTS; i++)
 		if (slots[i].busy && !slots[i].write)
 			slots[i].checkable &= ~sectors;
 }
@@ -199,6 +191,7 @@ static void completed(struct slot *s, int rc)
 	const char *call = "virtio_blk_complete";
 
 	s->busy = false;
+	nbusy--;
 	if (!s->write) {
 		if (rc == 0 && sim_oracle_returned(s->buf, s->len, call))
 			check_read(s->buf, s->sector, s->len, s->checkable, call);
@@ -217,7 +210,7 @@ static int complete_one(void)
 {
 	uint16_t token;
 	int rc = VIRTIO_ENOT_READY;
-	bool any = !idle();
+	bool any = nbusy > 0;
 	unsigned budget = any ? FUZZ_POLL_BUDGET : 1;
 
 	for (unsigned i = 0; i < budget && rc == VIRTIO_ENOT_READY; i++)
@@ -247,7 +240,9 @@ static int submit(bool write, uint64_t sector, size_t len, uint8_t fill)
 	s->sector = sector;
 	s->len = len;
 	s->sectors = sectors_of(sector, len);
+	s->checkable = known & s->sectors;
 	if (write) {
+		write_starts(s->sectors); /* before it is in flight itself */
 		memset(s->buf, fill, len);
 		rc = drv->submit_write(&blk, &s->req, sector, s->buf, len,
 				       &s->token);
@@ -259,9 +254,7 @@ static int submit(bool write, uint64_t sector, size_t len, uint8_t fill)
 		sim_oracle_expect_ok(rc, write ? "virtio_blk_submit_write"
 					       : "virtio_blk_submit_read");
 	s->busy = rc == 0;
-	if (write && s->busy)
-		write_starts(s->sectors);
-	s->checkable = known & s->sectors;
+	nbusy += s->busy;
 	return rc;
 }
 
@@ -273,7 +266,7 @@ static int blocking(uint8_t op, uint64_t sector, size_t len, uint8_t *id)
 		"virtio_blk_read", "virtio_blk_write", "virtio_blk_flush",
 		"virtio_blk_get_id",
 	};
-	bool alone = idle(), valid = alone, ok;
+	bool alone = nbusy == 0, valid = alone, ok;
 	uint64_t sectors = sectors_of(sector, len);
 	int rc;
 
@@ -343,6 +336,8 @@ unsigned fuzz_blk_workload_with(const struct fuzz_blk_driver *d,
 	drv = d;
 	for (int i = 0; i < SLOTS; i++)
 		slots[i].busy = false;
+	nbusy = 0;
+	capacity = fuzz_blk_disk ? fuzz_blk_disk->capacity : FUZZ_BLK_SECTORS;
 	shadow_reset();
 	int init_rc = drv->init(&blk, t);
 	sim_oracle_expect_ok(init_rc, "virtio_blk_init");

@@ -75,6 +75,11 @@ FIRING = {
     "write-to-the-wrong-sector": (
         "writes-next-sector", work(("write", 3, 1, 0x5a)), None, "data-mismatch",
         ["virtio_blk_write did not land as written", "[sector=3]", "[want=0x5a]"], None),
+    "submitted-write-to-the-wrong-sector": (
+        "writes-next-sector",
+        work(("submit-write", 3, 2, 0x5a), ("submit-read", 8, 1), ("complete",), ("complete",)),
+        None, "data-mismatch",
+        ["virtio_blk_complete did not land as written", "[sector=3]", "[want=0x5a]"], None),
     "id-without-its-padding": (
         "id-not-padded", work(("get_id",)), None, "data-mismatch",
         ["virtio_blk_get_id returns another id than the device's", "[offset=10]",

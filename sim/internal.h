@@ -130,18 +130,20 @@ struct sim_share_marks {
 	uint8_t lie;    /* enum sim_lie of the first lie or error */
 	uint64_t value; /* its value */
 };
-/* A bit per byte of the DMA window: written by the device since shared. */
+/* A bit per byte of the DMA window: written by the device since shared.
+ * Bits outside live shares are always clear. */
 extern uint8_t *sim_written;
 void sim_oracle_init(void);
 void sim_oracle_reset(void);
-/* mem.c: a device-writable share of [off, off + len) of the window starts;
- * the device wrote [off, off + len) of a share; a share ends (writable: the
- * device could write it). */
-void sim_oracle_shared(size_t off, size_t len);
+/* mem.c: the device wrote [off, off + len) of a share; a share ends as it
+ * was made (writable: the device could write it; its bits are kept in a
+ * record and cleared); a writable share ends otherwise (a mistaken
+ * unshare, a leak at reset): its bits [off, off + len) are cleared. */
 void sim_oracle_wrote(size_t off, size_t len);
 void sim_oracle_unshared(const void *buf, size_t len, virtio_paddr_t paddr,
 			 bool writable, const struct sim_share_marks *m,
 			 const struct sim_site *site);
+void sim_oracle_forget(size_t off, size_t len);
 /* mem.c for oracle.c: the marks of the live share holding all of
  * [pa, pa + len), and its window offset; NULL if none. */
 struct sim_share_marks *sim_share_marks_at(virtio_paddr_t pa, size_t len,

@@ -223,6 +223,9 @@ void sim_mem_reset(void)
 	for (uint32_t i = 0; i < nlive_shares; i++) {
 		struct obj *o = &objs[live_shares[i]];
 		granules(o->vaddr, o->len, false); /* leaked share: give it back */
+		if (o->dir & VIRTIO_DIR_DEVICE_TO_DRIVER)
+			sim_oracle_forget((size_t)(o->paddr - sim_dma_base),
+					  o->len);
 	}
 	ntouched = 0;
 	nobjs = 0;
@@ -505,8 +508,6 @@ static int sim_share(void *ctx, void *buf, size_t len, enum virtio_dir dir,
 		driver_copy(bounce, buf, len);
 	else
 		window_fill(bounce, POISON_BYTE, len);
-	if (dir & VIRTIO_DIR_DEVICE_TO_DRIVER) /* nothing written yet */
-		sim_oracle_shared((size_t)pg * VIRTIO_PAGE_SIZE, len);
 	granules(buf, len, true);
 	live_shares[nlive_shares++] = id - 1;
 	*paddr = o->paddr;
@@ -576,6 +577,8 @@ static void sim_unshare(void *ctx, virtio_paddr_t paddr, void *buf, size_t len,
 		sim_oracle_unshared(o->vaddr, o->len, o->paddr,
 				    o->dir & VIRTIO_DIR_DEVICE_TO_DRIVER,
 				    &o->marks, &o->site);
+	else if (o->dir & VIRTIO_DIR_DEVICE_TO_DRIVER)
+		sim_oracle_forget((size_t)(o->paddr - sim_dma_base), o->len);
 	release_pages(o);
 }
 

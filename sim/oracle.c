@@ -29,6 +29,7 @@ struct record {
 	struct sim_site site;
 	struct sim_share_marks m;
 	bool writable; /* shared DeviceToDriver or Both */
+	bool all;      /* the device wrote every byte */
 	uint64_t bits; /* arena position of its written bits, or NO_BITS */
 };
 
@@ -86,15 +87,28 @@ SIM_UNCHECKED static void bits_fill(uint8_t *b, size_t from, size_t n, bool on)
 	}
 }
 
-SIM_UNCHECKED static void bits_copy(uint8_t *dst, const uint8_t *src, size_t nb)
+/* Move the bits of `n` bytes from the window's bitmap to a record's (both
+ * word-aligned), leaving the window's clear. Returns whether all were set. */
+SIM_UNCHECKED static bool bits_move(uint64_t *dst, uint64_t *src, size_t n)
 {
-	for (; nb >= 8; nb -= 8, dst += 8, src += 8)
-		*(uint64_t *)dst = *(const uint64_t *)src;
-	while (nb--)
-		*dst++ = *src++;
+	uint64_t all = ~0ull;
+
+	for (; n >= 64; n -= 64) {
+		all &= *src;
+		*dst++ = *src;
+		*src++ = 0;
+	}
+	if (n) {
+		uint64_t m = (1ull << n) - 1;
+
+		all &= *src | ~m;
+		*dst = *src & m;
+		*src &= ~m;
+	}
+	return all == ~0ull;
 }
 
-void sim_oracle_shared(size_t off, size_t len)
+void sim_oracle_forget(size_t off, size_t len)
 {
 	bits_fill(sim_written, off, len, false);
 }
@@ -143,7 +157,10 @@ void sim_oracle_unshared(const void *buf, size_t len, virtio_paddr_t paddr,
 	r->site = *site;
 	r->m = *m;
 	r->writable = writable;
+	r->all = false;
 	r->bits = NO_BITS;
+	if (!writable)
+		return;
 	/* Refetch mode rewrote device-writable memory behind the model's
 	 * back (sim/refetch.c): a forged used idx can publish a stale entry
 	 * the driver cannot tell from a fresh one, so nothing the model
@@ -151,18 +168,24 @@ void sim_oracle_unshared(const void *buf, size_t len, virtio_paddr_t paddr,
 	 * and the answer is not the model's. */
 	if (sim_refetch_rewrites()) {
 		r->m.marks |= SIM_MARK_UNTRUE;
+		sim_oracle_forget((size_t)(paddr - sim_dma_base), len);
 		return;
 	}
-	if (!writable || nb > ARENA_BYTES)
+	if (nb > ARENA_BYTES) { /* too long to keep: count it all written */
+		sim_oracle_forget((size_t)(paddr - sim_dma_base), len);
 		return;
+	}
 	/* A record's bits never wrap (skip the arena's tail if need be) and
 	 * start on a word. */
+	nb = (nb + 7) & ~(size_t)7;
 	if (arena_head % ARENA_BYTES + nb > ARENA_BYTES)
 		arena_head += ARENA_BYTES - arena_head % ARENA_BYTES;
 	r->bits = arena_head;
-	bits_copy(arena + arena_head % ARENA_BYTES,
-		  sim_written + (size_t)(paddr - sim_dma_base) / 8, nb);
-	arena_head += (nb + 7) & ~(size_t)7;
+	r->all = bits_move((uint64_t *)(arena + arena_head % ARENA_BYTES),
+			   (uint64_t *)(sim_written +
+					(size_t)(paddr - sim_dma_base) / 8),
+			   len);
+	arena_head += nb;
 }
 
 /* ---- the device's side ------------------------------------------------------ */
@@ -207,6 +230,8 @@ void sim_oracle_used(const struct sim_chain *c, uint32_t len, bool honest)
 {
 	uint64_t at = 0; /* offset of this buffer in the writable bytes */
 
+	if (honest && len >= c->writable)
+		return; /* the usual answer: nothing to take back */
 	if (!honest)
 		sim_oracle_untrue(c);
 	for (unsigned i = 0; i < c->nseg; i++) {
@@ -288,8 +313,8 @@ static bool judge(const struct record *r, size_t off, size_t n, size_t at,
 			   call, at, n, n, (unsigned long long)(r->paddr + off));
 		return true;
 	}
-	if (r->bits == NO_BITS || arena_head - r->bits > ARENA_BYTES)
-		return false; /* its bits are gone: count them written */
+	if (r->all || r->bits == NO_BITS || arena_head - r->bits > ARENA_BYTES)
+		return false; /* all written, or its bits are gone: count them */
 	first = first_clear(arena + r->bits % ARENA_BYTES, off, n, &nclear);
 	if (first == n)
 		return false;
@@ -369,12 +394,12 @@ bool sim_oracle_returned(const void *buf, size_t len, const char *call)
  * ASan's memcmp interceptor on every good answer. */
 SIM_UNCHECKED static bool equal(const uint8_t *a, const uint8_t *b, size_t n)
 {
-	uint64_t x, y;
+	for (; n >= 32; n -= 32, a += 32, b += 32) {
+		uint64_t x[4], y[4];
 
-	for (; n >= 8; n -= 8, a += 8, b += 8) {
-		__builtin_memcpy(&x, a, 8);
-		__builtin_memcpy(&y, b, 8);
-		if (x != y)
+		__builtin_memcpy(x, a, 32);
+		__builtin_memcpy(y, b, 32);
+		if ((x[0] ^ y[0]) | (x[1] ^ y[1]) | (x[2] ^ y[2]) | (x[3] ^ y[3]))
 			return false;
 	}
 	while (n--)

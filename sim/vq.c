@@ -513,7 +513,11 @@ int sim_vq_push(struct sim_vq *q, uint16_t head, uint32_t spec_len)
 	/* 2.7.8: the element first, then the index that publishes it. */
 	if (sim_dma_write(q->used + 4 + 8u * (q->used_idx % q->size), e, 8))
 		goto broken;
-	if (step != 0)
+	if (step != 0 && id == head && len == spec_len && served &&
+	    len == served->writable)
+		/* The usual answer: the chain back, all it wrote counting. */
+		q->held[id / 8] &= (uint8_t)~(1u << (id % 8));
+	else if (step != 0)
 		published(q, id, len, head, served,
 			  id == head && len == spec_len);
 	if (step != 0 && id != head)

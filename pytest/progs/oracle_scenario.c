@@ -92,6 +92,13 @@ static int next_sector_write(struct virtio_blk *b, uint64_t s,
 	return virtio_blk_write(b, s + 1, buf, len);
 }
 
+static int next_sector_submit_write(struct virtio_blk *b,
+				    struct virtio_blk_req *req, uint64_t s,
+				    const void *buf, size_t len, uint16_t *token)
+{
+	return virtio_blk_submit_write(b, req, s + 1, buf, len, token);
+}
+
 static int id_not_padded(struct virtio_blk *b, uint8_t id[20])
 {
 	int rc = virtio_blk_get_id(b, id);
@@ -125,7 +132,8 @@ static struct {
 	  .flush = bad_used_flush, .get_id = bad_used_get_id,
 	  .complete = bad_used_complete}},
 	{"reads-next-sector", {.read = next_sector_read}},
-	{"writes-next-sector", {.write = next_sector_write}},
+	{"writes-next-sector",
+	 {.write = next_sector_write, .submit_write = next_sector_submit_write}},
 	{"id-not-padded", {.get_id = id_not_padded}},
 	{"id-made-up", {.get_id = id_made_up}},
 };

@@ -27,7 +27,7 @@ struct slot {
 	size_t len;
 	uint64_t sectors;   /* its sectors, if all are on the disk */
 	uint64_t checkable; /* read: known at submit, no write submitted since */
-	uint8_t buf[MAX_SECTORS * SECTOR];
+	uint8_t *buf;       /* its data, in bufs[]: the slots stay compact */
 };
 
 struct sim_blk *fuzz_blk_disk;
@@ -47,6 +47,7 @@ const struct fuzz_blk_driver fuzz_blk_real_driver = {
 static const struct fuzz_blk_driver *drv;
 static struct virtio_blk blk;
 static struct slot slots[SLOTS];
+static uint8_t bufs[SLOTS][MAX_SECTORS * SECTOR];
 static unsigned nbusy;     /* slots in flight */
 static uint64_t capacity;  /* sectors of the device's disk */
 static uint8_t data[MAX_SECTORS * SECTOR];
@@ -334,8 +335,10 @@ unsigned fuzz_blk_workload_with(const struct fuzz_blk_driver *d,
 	unsigned ops = 0, failed = 0;
 	bool completed = true;
 	drv = d;
-	for (int i = 0; i < SLOTS; i++)
+	for (int i = 0; i < SLOTS; i++) {
 		slots[i].busy = false;
+		slots[i].buf = bufs[i];
+	}
 	nbusy = 0;
 	capacity = fuzz_blk_disk ? fuzz_blk_disk->capacity : FUZZ_BLK_SECTORS;
 	shadow_reset();

@@ -39,6 +39,13 @@ RECORDED = {
     "mmio-access-outside": ("mmio-access-outside", ["[paddr=0x10000100]", "[width=4]"], None),
     "mmio-access-not-mmio": ("mmio-access-outside", ["not an MMIO mapping"], None),
     "mmio-misaligned": ("mmio-misaligned", ["[paddr=0x10000002]", "[width=4]"], None),
+    # the oracles' written bytes (sim/oracle.c): one span, and two (a bitmap)
+    "oracle-unwritten-tail": ("unwritten-bytes-returned",
+                              ["from a test read", "[offset=100]", "[unwritten=200 of 300]",
+                               "[paddr=0x80000064]"], "shared at: #1"),
+    "oracle-unwritten-gap": ("unwritten-bytes-returned",
+                             ["from a test read", "[offset=100]", "[unwritten=100 of 300]",
+                              "[paddr=0x80000064]"], "shared at: #1"),
 }
 
 # scenarios the process cannot survive: ASan or the fault handler ends them
@@ -76,6 +83,7 @@ QUIET = [
     "ok-device-access",
     "ok-mmio",
     "ok-bounded-poll",
+    "ok-oracle-written-in-pieces",
 ]
 
 

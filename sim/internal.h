@@ -125,29 +125,38 @@ void sim_refetch_device_wrote(size_t off, size_t len);
 #define SIM_MARK_LIED 0x1u   /* a lie the driver can see */
 #define SIM_MARK_ERROR 0x2u  /* an error status */
 #define SIM_MARK_UNTRUE 0x4u /* an answer the model did not give */
-struct sim_share_marks {
-	uint8_t marks;  /* SIM_MARK_* */
-	uint8_t lie;    /* enum sim_lie of the first lie or error */
-	uint64_t value; /* its value */
+enum sim_written_form {
+	SIM_WRITTEN_NONE = 0, /* the device wrote nothing yet */
+	SIM_WRITTEN_SPAN,     /* it wrote bytes [lo, hi) of the share */
+	SIM_WRITTEN_BITS,     /* more than one span: sim_written says */
 };
-/* A bit per byte of the DMA window: written by the device since shared.
- * Bits outside live shares are always clear. */
+struct sim_share_marks {
+	uint8_t marks;   /* SIM_MARK_* */
+	uint8_t lie;     /* enum sim_lie of the first lie or error */
+	uint8_t written; /* enum sim_written_form */
+	uint32_t value;  /* the lie's value */
+	uint32_t lo, hi; /* SIM_WRITTEN_SPAN */
+};
+/* A bit per byte of the DMA window: written by the device, for shares
+ * whose writes are not one span (nearly all are). Bits outside such live
+ * shares are always clear. */
 extern uint8_t *sim_written;
 void sim_oracle_init(void);
 void sim_oracle_reset(void);
-/* mem.c: the device wrote [off, off + len) of a share; a share ends as it
- * was made (writable: the device could write it; its bits are kept in a
- * record and cleared); a writable share ends otherwise (a mistaken
- * unshare, a leak at reset): its bits [off, off + len) are cleared. */
-void sim_oracle_wrote(size_t off, size_t len);
+/* mem.c: the device wrote [off, off + len) of the share whose bytes start
+ * at window offset `base`; a share ends as it was made (writable: the
+ * device could write it: what it wrote goes to a record); a writable
+ * share ends otherwise (a mistaken unshare, a leak at reset). */
+void sim_oracle_wrote(struct sim_share_marks *m, size_t base, size_t off,
+		      size_t len);
 void sim_oracle_unshared(const void *buf, size_t len, virtio_paddr_t paddr,
-			 bool writable, const struct sim_share_marks *m,
+			 bool writable, struct sim_share_marks *m,
 			 const struct sim_site *site);
-void sim_oracle_forget(size_t off, size_t len);
+void sim_oracle_forget(struct sim_share_marks *m, size_t base, size_t len);
 /* mem.c for oracle.c: the marks of the live share holding all of
- * [pa, pa + len), and its window offset; NULL if none. */
+ * [pa, pa + len), its window offset and pa's offset in it; NULL if none. */
 struct sim_share_marks *sim_share_marks_at(virtio_paddr_t pa, size_t len,
-					   size_t *off);
+					   size_t *base, size_t *off);
 /* decide.c: a platform refusal outside the decision stream (a full DMA
  * window) is a deviation all the same. */
 void sim_decide_note_deviation(void);

@@ -224,7 +224,8 @@ void sim_mem_reset(void)
 		struct obj *o = &objs[live_shares[i]];
 		granules(o->vaddr, o->len, false); /* leaked share: give it back */
 		if (o->dir & VIRTIO_DIR_DEVICE_TO_DRIVER)
-			sim_oracle_forget((size_t)(o->paddr - sim_dma_base),
+			sim_oracle_forget(&o->marks,
+					  (size_t)(o->paddr - sim_dma_base),
 					  o->len);
 	}
 	ntouched = 0;
@@ -343,6 +344,7 @@ static struct obj *new_obj(enum obj_kind kind, enum virtio_dir dir, long pg,
 	o->freed.seq = 0;
 	o->marks.marks = 0;
 	o->marks.lie = 0;
+	o->marks.written = SIM_WRITTEN_NONE;
 	o->site = sim_cur_site;
 	o->site.seq = ++seq;
 	uint8_t st = kind == OBJ_DMA ? SIM_PG_DMA : SIM_PG_BOUNCE;
@@ -578,7 +580,8 @@ static void sim_unshare(void *ctx, virtio_paddr_t paddr, void *buf, size_t len,
 				    o->dir & VIRTIO_DIR_DEVICE_TO_DRIVER,
 				    &o->marks, &o->site);
 	else if (o->dir & VIRTIO_DIR_DEVICE_TO_DRIVER)
-		sim_oracle_forget((size_t)(o->paddr - sim_dma_base), o->len);
+		sim_oracle_forget(&o->marks, (size_t)(o->paddr - sim_dma_base),
+				  o->len);
 	release_pages(o);
 }
 
@@ -658,7 +661,8 @@ int sim_dma_write(virtio_paddr_t pa, const void *src, size_t len)
 	if (!(o = device_target(pa, len, true)))
 		return -1;
 	if (o->kind == OBJ_SHARE)
-		sim_oracle_wrote((size_t)(pa - sim_dma_base), len);
+		sim_oracle_wrote(&o->marks, (size_t)(o->paddr - sim_dma_base),
+				 (size_t)(pa - o->paddr), len);
 	window_copy(page_host((size_t)page_of_paddr(pa)) +
 			    (pa & (VIRTIO_PAGE_SIZE - 1)),
 		    src, len);
@@ -668,7 +672,7 @@ int sim_dma_write(virtio_paddr_t pa, const void *src, size_t len)
 }
 
 struct sim_share_marks *sim_share_marks_at(virtio_paddr_t pa, size_t len,
-					   size_t *off)
+					   size_t *base, size_t *off)
 {
 	long pg = sim_unchecked ? -1 : page_of_paddr(pa);
 	struct obj *o;
@@ -678,7 +682,8 @@ struct sim_share_marks *sim_share_marks_at(virtio_paddr_t pa, size_t len,
 	o = &objs[sim_pages[pg].obj - 1];
 	if (pa - o->paddr > o->len || len > o->len - (pa - o->paddr))
 		return NULL;
-	*off = (size_t)(pa - sim_dma_base);
+	*base = (size_t)(o->paddr - sim_dma_base);
+	*off = (size_t)(pa - o->paddr);
 	return &o->marks;
 }
 

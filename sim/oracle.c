@@ -27,10 +27,10 @@ struct record {
 	size_t len;
 	virtio_paddr_t paddr;
 	struct sim_site site;
-	struct sim_share_marks m;
+	struct sim_share_marks m; /* written SPAN or NONE: m.lo, m.hi say */
 	bool writable; /* shared DeviceToDriver or Both */
 	bool all;      /* the device wrote every byte */
-	uint64_t bits; /* arena position of its written bits, or NO_BITS */
+	uint64_t bits; /* written BITS: arena position, or NO_BITS (lost) */
 };
 
 uint8_t *sim_written;
@@ -62,6 +62,7 @@ void sim_oracle_init(void)
 void sim_oracle_reset(void)
 {
 	nrec = 0;
+	arena_head = 0; /* the same few cache lines every iteration */
 	lies = lies_at_begin = 0;
 	last_lie = SIM_LIE_NONE;
 	last_value = 0;
@@ -73,17 +74,22 @@ void sim_oracle_reset(void)
  * (calloc, a static array), so whole words are stored as words. */
 SIM_UNCHECKED static void bits_fill(uint8_t *b, size_t from, size_t n, bool on)
 {
-	uint64_t *w = (uint64_t *)b + from / 64;
-	size_t lo = from % 64, left = n;
+	uint64_t *w = (uint64_t *)b + from / 64, fill = on ? ~0ull : 0, m;
+	size_t lo = from % 64;
 
-	while (left) {
-		size_t k = 64 - lo < left ? 64 - lo : left;
-		uint64_t m = (k == 64 ? ~0ull : ((1ull << k) - 1)) << lo;
+	if (lo) { /* the first word's bits from lo */
+		size_t k = 64 - lo < n ? 64 - lo : n;
 
+		m = (k == 64 ? ~0ull : (1ull << k) - 1) << lo;
 		*w = on ? *w | m : *w & ~m;
 		w++;
-		left -= k;
-		lo = 0;
+		n -= k;
+	}
+	for (; n >= 64; n -= 64)
+		*w++ = fill;
+	if (n) { /* the last word's first n bits */
+		m = (1ull << n) - 1;
+		*w = on ? *w | m : *w & ~m;
 	}
 }
 
@@ -108,14 +114,61 @@ SIM_UNCHECKED static bool bits_move(uint64_t *dst, uint64_t *src, size_t n)
 	return all == ~0ull;
 }
 
-void sim_oracle_forget(size_t off, size_t len)
+/*
+ * Bytes [off, off + n) of the share at window offset `base` become written
+ * (on) or not. One span is kept in the marks; the first change that leaves
+ * two spans moves the share to the bitmap.
+ */
+static void mark_written(struct sim_share_marks *m, size_t base, size_t off,
+			 size_t n, bool on)
 {
-	bits_fill(sim_written, off, len, false);
+	size_t end = off + n;
+
+	if (!n)
+		return;
+	if (m->written == SIM_WRITTEN_BITS) {
+		bits_fill(sim_written, base + off, n, on);
+		return;
+	}
+	if (on && m->written == SIM_WRITTEN_NONE) {
+		m->lo = (uint32_t)off;
+		m->hi = (uint32_t)end;
+		m->written = SIM_WRITTEN_SPAN;
+		return;
+	}
+	if (on && off <= m->hi && end >= m->lo) { /* touches the span */
+		m->lo = off < m->lo ? (uint32_t)off : m->lo;
+		m->hi = end > m->hi ? (uint32_t)end : m->hi;
+		return;
+	}
+	if (!on && (m->written == SIM_WRITTEN_NONE || end <= m->lo ||
+		    off >= m->hi))
+		return;
+	if (!on && off <= m->lo && end >= m->hi) {
+		m->written = SIM_WRITTEN_NONE;
+		return;
+	}
+	if (!on && (off <= m->lo || end >= m->hi)) { /* trims one side */
+		m->lo = off <= m->lo ? (uint32_t)end : m->lo;
+		m->hi = end >= m->hi ? (uint32_t)off : m->hi;
+		return;
+	}
+	bits_fill(sim_written, base + m->lo, m->hi - m->lo, true);
+	m->written = SIM_WRITTEN_BITS;
+	bits_fill(sim_written, base + off, n, on);
 }
 
-void sim_oracle_wrote(size_t off, size_t len)
+void sim_oracle_forget(struct sim_share_marks *m, size_t base, size_t len)
 {
-	bits_fill(sim_written, off, len, true);
+	if (m->written == SIM_WRITTEN_BITS)
+		bits_fill(sim_written, base, len, false);
+	m->written = SIM_WRITTEN_NONE;
+}
+
+void sim_oracle_wrote(struct sim_share_marks *m, size_t base, size_t off,
+		      size_t len)
+{
+	mark_written(m, base, off, len, true);
 }
 
 /* Of the bits [from, from + n): offset of the first clear one (n: none)
@@ -145,7 +198,7 @@ SIM_UNCHECKED static size_t first_clear(const uint8_t *b, size_t from, size_t n,
 }
 
 void sim_oracle_unshared(const void *buf, size_t len, virtio_paddr_t paddr,
-			 bool writable, const struct sim_share_marks *m,
+			 bool writable, struct sim_share_marks *m,
 			 const struct sim_site *site)
 {
 	struct record *r = &rec[nrec++ % SIM_ORACLE_RECORDS];
@@ -157,9 +210,11 @@ void sim_oracle_unshared(const void *buf, size_t len, virtio_paddr_t paddr,
 	r->site = *site;
 	r->m = *m;
 	r->writable = writable;
-	r->all = false;
 	r->bits = NO_BITS;
-	if (!writable)
+	if (m->written == SIM_WRITTEN_NONE)
+		r->m.lo = r->m.hi = 0;
+	r->all = r->m.lo == 0 && r->m.hi >= len;
+	if (!writable || m->written != SIM_WRITTEN_BITS)
 		return;
 	/* Refetch mode rewrote device-writable memory behind the model's
 	 * back (sim/refetch.c): a forged used idx can publish a stale entry
@@ -172,7 +227,8 @@ void sim_oracle_unshared(const void *buf, size_t len, virtio_paddr_t paddr,
 		return;
 	}
 	if (nb > ARENA_BYTES) { /* too long to keep: count it all written */
-		sim_oracle_forget((size_t)(paddr - sim_dma_base), len);
+		sim_oracle_forget(m, (size_t)(paddr - sim_dma_base), len);
+		r->all = true;
 		return;
 	}
 	/* A record's bits never wrap (skip the arena's tail if need be) and
@@ -195,16 +251,16 @@ static void mark_chain(const struct sim_chain *c, uint8_t marks,
 		       enum sim_lie lie, uint64_t value)
 {
 	for (unsigned i = 0; c && i < c->nseg; i++) {
-		size_t off;
-		struct sim_share_marks *m =
-			sim_share_marks_at(c->seg[i].paddr, c->seg[i].len, &off);
+		size_t base, off;
+		struct sim_share_marks *m = sim_share_marks_at(
+			c->seg[i].paddr, c->seg[i].len, &base, &off);
 
 		if (!m)
 			continue;
 		m->marks |= marks;
 		if (lie && !m->lie) {
 			m->lie = (uint8_t)lie;
-			m->value = value;
+			m->value = (uint32_t)value;
 		}
 	}
 }
@@ -237,22 +293,19 @@ void sim_oracle_used(const struct sim_chain *c, uint32_t len, bool honest)
 	for (unsigned i = 0; i < c->nseg; i++) {
 		const struct sim_seg *g = &c->seg[i];
 		struct sim_share_marks *m;
-		size_t off, keep;
+		size_t base, off, keep;
 
 		if (!g->writable)
 			continue;
-		m = sim_share_marks_at(g->paddr, g->len, &off);
+		m = sim_share_marks_at(g->paddr, g->len, &base, &off);
 		/* A truncated chain's middle buffers are not kept, so offsets
 		 * past them are unknown: trust what was written there. */
 		keep = len <= at ? 0 : len - at < g->len ? len - at : g->len;
-		if (m && (!c->truncated || !honest)) {
-			if (!honest)
-				bits_fill(sim_written, off,
-					  c->truncated ? g->len : keep, true);
-			if (!c->truncated)
-				bits_fill(sim_written, off + keep,
-					  g->len - keep, false);
-		}
+		if (m && !c->truncated)
+			mark_written(m, base, off + keep, g->len - keep, false);
+		if (m && !honest)
+			mark_written(m, base, off, c->truncated ? g->len : keep,
+				     true);
 		at += g->len;
 	}
 }
@@ -313,10 +366,22 @@ static bool judge(const struct record *r, size_t off, size_t n, size_t at,
 			   call, at, n, n, (unsigned long long)(r->paddr + off));
 		return true;
 	}
-	if (r->all || r->bits == NO_BITS || arena_head - r->bits > ARENA_BYTES)
-		return false; /* all written, or its bits are gone: count them */
-	first = first_clear(arena + r->bits % ARENA_BYTES, off, n, &nclear);
-	if (first == n)
+	if (r->all)
+		return false;
+	if (r->m.written != SIM_WRITTEN_BITS) { /* one span, or none */
+		size_t a = off > r->m.lo ? off : r->m.lo;
+		size_t b = off + n < r->m.hi ? off + n : r->m.hi;
+		size_t cover = b > a ? b - a : 0;
+
+		nclear = n - cover;
+		first = cover && r->m.lo <= off ? b - off : 0;
+	} else if (r->bits == NO_BITS || arena_head - r->bits > ARENA_BYTES) {
+		return false; /* its bits are gone: count them written */
+	} else {
+		first = first_clear(arena + r->bits % ARENA_BYTES, off, n,
+				    &nclear);
+	}
+	if (!nclear)
 		return false;
 	sim_report(SIM_UNWRITTEN_RETURNED, "shared", &r->site,
 		   "driver returns bytes the device never wrote from %s "
@@ -391,15 +456,26 @@ bool sim_oracle_returned(const void *buf, size_t len, const char *call)
 }
 
 /* A compare of the workload's buffers, which are all its own: no call to
- * ASan's memcmp interceptor on every good answer. */
+ * ASan's memcmp interceptor on every good answer; 64 bytes a step, in
+ * vector registers where the host has them. */
+typedef uint64_t vec2 __attribute__((vector_size(16)));
+
+SIM_UNCHECKED static inline vec2 differ16(const uint8_t *a, const uint8_t *b)
+{
+	vec2 x, y;
+
+	__builtin_memcpy(&x, a, 16);
+	__builtin_memcpy(&y, b, 16);
+	return x ^ y;
+}
+
 SIM_UNCHECKED static bool equal(const uint8_t *a, const uint8_t *b, size_t n)
 {
-	for (; n >= 32; n -= 32, a += 32, b += 32) {
-		uint64_t x[4], y[4];
+	for (; n >= 64; n -= 64, a += 64, b += 64) {
+		vec2 d = differ16(a, b) | differ16(a + 16, b + 16) |
+			 differ16(a + 32, b + 32) | differ16(a + 48, b + 48);
 
-		__builtin_memcpy(x, a, 32);
-		__builtin_memcpy(y, b, 32);
-		if ((x[0] ^ y[0]) | (x[1] ^ y[1]) | (x[2] ^ y[2]) | (x[3] ^ y[3]))
+		if (d[0] | d[1])
 			return false;
 	}
 	while (n--)

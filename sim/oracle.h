@@ -24,8 +24,9 @@
  * buffers are judged on content (sim_oracle_same), not on written bytes.
  *
  * What the device side records (sim/vq.c, models, sim/mem.c):
- *   Written bytes. For every device-writable share the sim keeps a bit per
- *   byte: set when the device writes it (sim_dma_write), cleared at share.
+ *   Written bytes. For every device-writable share the sim knows which
+ *   bytes the device wrote (sim_dma_write): one span, kept with the share,
+ *   or a bit per byte once its writes are not one span (sim/oracle.c).
  *   When a used entry returns a chain, what the driver may take from it is
  *   the prefix of the chain's writable bytes its used len names (2.7.8.2:
  *   nothing beyond the first len bytes): bytes past it stop counting as

@@ -12,6 +12,7 @@
 
 #include "sim/decide.h"
 #include "sim/device.h"
+#include "sim/oracle.h"
 #include "sim/sim.h"
 #include "virtio/access.h"
 
@@ -172,6 +173,23 @@ static int run(const char *s)
 		pa = share(heap, 64, VIRTIO_DIR_DEVICE_TO_DRIVER);
 		free(heap);
 		virtio_unshare(hal, pa, stale, 64, VIRTIO_DIR_DEVICE_TO_DRIVER);
+	} else if (!strcmp(s, "oracle-unwritten-tail") ||
+		   !strcmp(s, "oracle-unwritten-gap") ||
+		   !strcmp(s, "ok-oracle-written-in-pieces")) {
+		/* The device writes a DeviceToDriver share in pieces: one span
+		 * (kept as such), two (the bitmap), three that join up; the
+		 * caller then claims all 300 bytes as the device's. */
+		static const size_t piece[][2] = {{0, 100}, {200, 100}, {100, 100}};
+		size_t pieces = !strcmp(s, "oracle-unwritten-tail")  ? 1
+				: !strcmp(s, "oracle-unwritten-gap") ? 2
+								     : 3;
+		uint8_t junk[100] = {0};
+		pa = share(buf, 300, VIRTIO_DIR_DEVICE_TO_DRIVER);
+		for (size_t i = 0; i < pieces; i++)
+			if (sim_dma_write(pa + piece[i][0], junk, piece[i][1]))
+				return printf("device write refused\n"), 1;
+		virtio_unshare(hal, pa, buf, 300, VIRTIO_DIR_DEVICE_TO_DRIVER);
+		sim_oracle_check(buf, 300, SIM_ORACLE_DATA, "a test read");
 	} else if (!strcmp(s, "ok-share-roundtrip")) {
 		/* copy in, poison, device writes, copy back: the bounce model */
 		uint8_t want[300], seen[300];

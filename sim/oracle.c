@@ -214,18 +214,19 @@ void sim_oracle_unshared(const void *buf, size_t len, virtio_paddr_t paddr,
 	if (m->written == SIM_WRITTEN_NONE)
 		r->m.lo = r->m.hi = 0;
 	r->all = r->m.lo == 0 && r->m.hi >= len;
-	if (!writable || m->written != SIM_WRITTEN_BITS)
-		return;
 	/* Refetch mode rewrote device-writable memory behind the model's
 	 * back (sim/refetch.c): a forged used idx can publish a stale entry
 	 * the driver cannot tell from a fresh one, so nothing the model
 	 * recorded says what the driver saw. Every byte counts as written,
 	 * and the answer is not the model's. */
-	if (sim_refetch_rewrites()) {
+	if (writable && sim_refetch_rewrites()) {
 		r->m.marks |= SIM_MARK_UNTRUE;
-		sim_oracle_forget((size_t)(paddr - sim_dma_base), len);
+		r->all = true;
+		sim_oracle_forget(m, (size_t)(paddr - sim_dma_base), len);
 		return;
 	}
+	if (!writable || m->written != SIM_WRITTEN_BITS)
+		return;
 	if (nb > ARENA_BYTES) { /* too long to keep: count it all written */
 		sim_oracle_forget(m, (size_t)(paddr - sim_dma_base), len);
 		r->all = true;

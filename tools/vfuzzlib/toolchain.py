@@ -96,8 +96,11 @@ def ensure_tools():
                     + " ".join(pkgs))
     say(f"installing {' '.join(pkgs)} (apt-get)")
     env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-    for cmd in (["apt-get", "update"],
-                ["apt-get", "install", "-y", "--no-install-recommends"] + pkgs):
+    # Another apt (a second ./vfuzz, a boot-time upgrade) may hold the dpkg
+    # lock: wait for it rather than fail.
+    lock = ["-o", "DPkg::Lock::Timeout=600"]
+    for cmd in (["apt-get"] + lock + ["update"],
+                ["apt-get"] + lock + ["install", "-y", "--no-install-recommends"] + pkgs):
         proc = subprocess.run(sudo + cmd, env=env, stdin=subprocess.DEVNULL,
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         if proc.returncode:

@@ -50,6 +50,21 @@
 #define VIRTQ_USED_SIZE(n) (6u + 8u * (n))        /* flags, idx, ring[n], avail_event */
 #define VIRTQ_LEGACY_ALIGN 4096u                  /* 2.7.2 legacy: used ring alignment */
 
+/* 2.8 packed virtqueue: a descriptor is addr (le64), len (le32), id (le16),
+ * flags (le16); NEXT, WRITE and INDIRECT keep their split values. */
+#define VIRTQ_PACKED_DESC_SIZE 16u
+#define VIRTQ_PACKED_DESC_F_AVAIL (1u << 7)
+#define VIRTQ_PACKED_DESC_F_USED (1u << 15)
+/* 2.8.10 event suppression structure (driver and device areas): desc
+ * (le16: offset in bits 0-14, wrap counter in bit 15), flags (le16). */
+#define VIRTQ_PACKED_EVENT_SIZE 4u
+#define VIRTQ_RING_EVENT_FLAGS_ENABLE 0x0u
+#define VIRTQ_RING_EVENT_FLAGS_DISABLE 0x1u
+#define VIRTQ_RING_EVENT_FLAGS_DESC 0x2u
+#define VIRTQ_PACKED_EVENT_F_WRAP_CTR 15
+/* 2.8: a packed queue of up to 32768 entries, any size (no power of two). */
+#define VIRTQ_PACKED_SIZE_MAX 32768u
+
 /* 4.2.2 MMIO device register layout */
 #define VIRTIO_MMIO_MAGIC_VALUE 0x000
 #define VIRTIO_MMIO_VERSION 0x004

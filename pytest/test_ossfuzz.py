@@ -134,6 +134,15 @@ def test_every_ossfuzz_target_runs_its_seeds_with_its_options_and_dict(ossfuzz_b
             assert "-max_len is not provided" not in log, where + log[:2000]
 
 
+def test_ossfuzz_and_clusterfuzzlite_run_the_same_build():
+    """Both project directories only hand over to oss-fuzz/build.sh, so the
+    tested build is the one both services run."""
+    for entry in (PROJECT / "build.sh", ROOT / ".clusterfuzzlite" / "build.sh"):
+        code = [line for line in entry.read_text().splitlines()
+                if line.strip() and not line.startswith("#")]
+        assert code == ['exec "$SRC/vfuzz/oss-fuzz/build.sh"'], f"{entry}: {code}"
+
+
 @pytest.mark.parametrize("unset", ["OUT", "LIB_FUZZING_ENGINE"])
 def test_ossfuzz_build_without_its_environment_is_a_one_line_error(tmp_path, unset):
     env = _build_env(tmp_path, "address")

@@ -68,18 +68,25 @@ def _stop_group(proc):
         return
 
 
+def seed_dirs(target):
+    """The read-only corpus dirs a run of `target` starts from."""
+    dirs = [core.ROOT / "corpus" / target, core.ROOT / "corpus" / "regressions" / target]
+    return [d for d in dirs if d.is_dir()]
+
+
 def fuzz_one(target, out, seconds, jobs):
     tdir = out / target
     corpus, artifacts = tdir / "corpus", tdir / "artifacts"
     corpus.mkdir(parents=True, exist_ok=True)
     artifacts.mkdir(parents=True, exist_ok=True)
     old_artifacts = {a.name: a.stat().st_mtime_ns for a in artifacts.iterdir()}
-    seeds = core.ROOT / "corpus" / target
     cmd = [str(core.ROOT / "build" / "fuzz" / target), f"-timeout={INPUT_TIMEOUT}"] + libfuzzer_flags(target) + [
         f"-fork={jobs}", "-ignore_crashes=1", f"-max_total_time={seconds}",
         f"-artifact_prefix={artifacts}/", "-print_final_stats=1", str(corpus)]
-    if seeds.is_dir():
-        cmd.append(str(seeds))  # read-only: libFuzzer writes new inputs to the first dir only
+    # Seeds and the reproducers of past bugs, read-only: libFuzzer writes new
+    # inputs to the first dir only. A regression is where its bug was; a
+    # change that breaks that check again is found from it at once.
+    cmd += [str(d) for d in seed_dirs(target)]
     log = tdir / "fuzz.log"
     say(f"fuzzing {target} for {seconds} s with {jobs} jobs (log: {rel(log)})")
     start = time.monotonic()
@@ -165,7 +172,7 @@ def replay_corpus(target, corpus, artifacts, jobs):
         return []
     rc, _ = _replay(target, corpus, quiet=True, timeout=REPLAY_TIMEOUT * 10)
     if rc == 0:
-        say(f"[{target}] replay build: {len(files)} corpus inputs, no finding")
+        say(f"[{target}] replay build: {len(files)} inputs of {rel(corpus)}, no finding")
         return []
     with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
         codes = list(pool.map(lambda f: _replay(target, f)[0], files))
@@ -178,8 +185,8 @@ def replay_corpus(target, corpus, artifacts, jobs):
         if not dst.exists():
             _write_new(dst, data)
         found.append(str(dst))
-    say(f"[{target}] replay build: {len(files)} corpus inputs, "
-        f"{len(found)} with a finding the fuzz build did not report")
+    say(f"[{target}] replay build: {len(files)} inputs of {rel(corpus)}, "
+        f"{len(found)} with a finding")
     return found
 
 
@@ -341,8 +348,12 @@ def cmd_fuzz(args):
     for res in results:
         t = res["target"]
         if not interrupted and not res["error"]:
-            extra = replay_corpus(t, out / t / "corpus", out / t / "artifacts", jobs)
-            res["artifacts"] += [a for a in extra if a not in res["artifacts"]]
+            # The seeds and regressions too: libFuzzer's fork mode drops an
+            # input that crashes from the corpus it starts with, silently,
+            # so a regression that reproduces again would be no finding.
+            for d in [out / t / "corpus"] + seed_dirs(t):
+                extra = replay_corpus(t, d, out / t / "artifacts", jobs)
+                res["artifacts"] += [a for a in extra if a not in res["artifacts"]]
         found = file_findings(t, res.pop("artifacts"), out, jobs)
         res["findings"] = [f["dir"] for f in found if not f.get("unreproducible")]
         res["unreproducible"] = [f["dir"] for f in found if f.get("unreproducible")]

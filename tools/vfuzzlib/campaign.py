@@ -305,7 +305,7 @@ def _file_unreproducible(target, cls, members, out):
                 unreproducible=True)
 
 
-def print_summary(results, findings):
+def print_summary(results, findings, file=None):
     heads = ["target", "time", "execs/s", "cov", "ft", "corpus", "crashes", "findings"]
     rows = []
     for r in results:
@@ -314,13 +314,19 @@ def print_summary(results, findings):
                      str(r["ft"]), str(r["corpus"]), str(r["crashes"] + r["timeouts"] + r["ooms"]),
                      "error" if r["error"] else str(n)])
     widths = [max(len(x) for x in col) for col in zip(heads, *rows)]
-    print()
+    print(file=file)
     for row in [heads] + rows:
-        print("  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths))))
-    print(flush=True)
+        print("  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths))),
+              file=file)
+    print(file=file, flush=True)
 
 
 def cmd_fuzz(args):
+    # --json: standard output is the summary alone, for scripts; progress,
+    # the table and the findings go to standard error.
+    show = sys.stderr if args.json else sys.stdout
+    if args.json:
+        core._say_to = sys.stderr
     targets = [check_target(t) for t in args.targets] or list_targets()
     if not targets:
         raise Error("no fuzz targets in fuzz/")
@@ -361,17 +367,26 @@ def cmd_fuzz(args):
     unreproducible = [f for f in findings if f.get("unreproducible")]
     findings = [f for f in findings if not f.get("unreproducible")]
 
-    print_summary(results, findings)
+    print_summary(results, findings, file=show)
+    error = None
+    if _tree_state(guarded) != before:
+        error = "something modified corpus/ while fuzzing; it must stay read-only"
+    elif any(r["error"] for r in results):
+        error = "libFuzzer failed for " + ", ".join(r["target"] for r in results if r["error"])
+    status = (core.EXIT_ERROR if error else 130 if interrupted
+              else EXIT_FOUND if findings or unreproducible else 0)
     summary = dict(out=str(out), time_per_target=args.time, jobs=jobs, interrupted=interrupted,
+                   exit_status=status, error=error,
                    targets=results, findings=findings, unreproducible=unreproducible)
     (out / "summary.json.tmp").write_text(json.dumps(summary, indent=2) + "\n")
     os.replace(out / "summary.json.tmp", out / "summary.json")  # the latest run's
     if findings:
         say(f"{len(findings)} unique finding{'s' if len(findings) > 1 else ''}:")
         for f in findings:
-            print(f"  {f['target']}: {f['headline']}")
-            print(f"    saved: {f['dir']}/  ({f['artifacts']} artifact{'s' if f['artifacts'] > 1 else ''})")
-            print(f"    repro: {f['repro']}")
+            print(f"  {f['target']}: {f['headline']}", file=show)
+            print(f"    saved: {f['dir']}/  ({f['artifacts']} artifact{'s' if f['artifacts'] > 1 else ''})",
+                  file=show)
+            print(f"    repro: {f['repro']}", file=show, flush=True)
     else:
         say("no findings")
     for u in unreproducible:
@@ -379,13 +394,10 @@ def cmd_fuzz(args):
             f"{'s' if u['artifacts'] > 1 else ''} that neither build reproduces alone: "
             f"{u['dir']}/report.txt")
     say(f"results in {rel(out)} (summary.json)")
-    if _tree_state(guarded) != before:
-        raise Error("something modified corpus/ while fuzzing; it must stay read-only")
-    errors = [r for r in results if r["error"]]
-    if errors:
-        raise Error("libFuzzer failed for " + ", ".join(r["target"] for r in errors))
-    if interrupted:
-        return 130
-    return EXIT_FOUND if findings or unreproducible else 0
+    if args.json:
+        print(json.dumps(summary, indent=1), flush=True)
+    if error:
+        raise Error(error)
+    return status
 
 

@@ -42,33 +42,35 @@ cmake -S "$root" -B "$build" -G "Unix Makefiles" \
 # shellcheck disable=SC2086  # one word per target
 cmake --build "$build" -j"${VFUZZ_BUILD_JOBS:-$(nproc)}" --target $targets
 
+# fuzz/<target>.options holds -flag=value lines; ClusterFuzz reads
+# `flag = value` under [libfuzzer]. Every ./vfuzz run detects
+# stack-use-after-return (README, Fuzz workflow); so do these.
+options_ini() {
+	local t=$1 line n=0
+	if [ -f "$root/fuzz/$t.options" ]; then
+		echo "[libfuzzer]"
+		while IFS= read -r line || [ -n "$line" ]; do
+			n=$((n + 1))
+			line=${line#"${line%%[![:space:]]*}"}
+			line=${line%"${line##*[![:space:]]}"}
+			case "$line" in "" | "#"*) continue ;; esac
+			[[ "$line" =~ ^-([A-Za-z0-9_]+)=([^[:space:]]*)$ ]] ||
+				die "fuzz/$t.options:$n: expected a -flag=value line, got '$line'"
+			echo "${BASH_REMATCH[1]} = ${BASH_REMATCH[2]}"
+		done <"$root/fuzz/$t.options"
+		echo
+	fi
+	echo "[asan]"
+	echo "detect_stack_use_after_return = 1"
+}
+
 for t in $targets; do
 	cp "$build/$t" "$out/$t"
 
 	[ -f "$root/fuzz/$t.dict" ] && cp "$root/fuzz/$t.dict" "$out/$t.dict"
 
-	# fuzz/<target>.options holds -flag=value lines; ClusterFuzz reads
-	# `flag = value` under [libfuzzer]. Every ./vfuzz run detects
-	# stack-use-after-return (README, Fuzz workflow); so do these.
-	{
-		if [ -f "$root/fuzz/$t.options" ]; then
-			echo "[libfuzzer]"
-			n=0
-			while IFS= read -r line || [ -n "$line" ]; do
-				n=$((n + 1))
-				line=${line#"${line%%[![:space:]]*}"}
-				line=${line%"${line##*[![:space:]]}"}
-				case "$line" in "" | "#"*) continue ;; esac
-				[[ "$line" =~ ^-([A-Za-z0-9_]+)=([^[:space:]]*)$ ]] ||
-					die "fuzz/$t.options:$n: expected a -flag=value line, got '$line'"
-				echo "${BASH_REMATCH[1]} = ${BASH_REMATCH[2]}"
-			done <"$root/fuzz/$t.options"
-			echo
-		fi
-		echo "[asan]"
-		echo "detect_stack_use_after_return = 1"
-	} >"$out/$t.options.tmp"
-	mv "$out/$t.options.tmp" "$out/$t.options"
+	ini=$(options_ini "$t")
+	printf '%s\n' "$ini" >"$out/$t.options"
 
 	# Seeds and regressions in one zip; a regression keeps its name with a
 	# prefix, so that it cannot collide with a seed's.
@@ -87,4 +89,4 @@ for t in $targets; do
 	fi
 	rm -rf "$seeds"
 done
-echo "oss-fuzz/build.sh: $(echo $targets | wc -w) targets in $out"
+echo "oss-fuzz/build.sh: $(echo "$targets" | wc -w) targets in $out"

@@ -162,9 +162,10 @@ NOT_REPLAYED = "a libFuzzer {kind}: not replayed, the replay build has no time o
 
 
 def replay_corpus(target, corpus, artifacts, jobs):
-    """Replay the inputs a run kept with the replay build, where the sim
-    itself is ASan-instrumented too (the fuzz build's sim is not: a memory
-    error inside the sim shows only here). Inputs with a finding are copied
+    """Replay the inputs of one corpus dir (the run's working corpus, the
+    seeds, the regressions) with the replay build, where the sim itself is
+    ASan-instrumented too (the fuzz build's sim is not: a memory error
+    inside the sim shows only here). Inputs with a finding are copied
     into `artifacts` as crash-<sha1> (never over an existing file); returns
     their paths."""
     files = sorted(p for p in corpus.iterdir() if p.is_file()) if corpus.is_dir() else []

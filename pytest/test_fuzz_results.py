@@ -95,3 +95,11 @@ def test_vfuzz_test_passes_junitxml_to_pytest(tmp_path):
     cases = [c.get("name") for c in suite.iter("testcase")]
     assert cases == ["test_help_lists_every_command"], cases
     assert suite.get("failures") == "0" and suite.get("errors") == "0", ET.tostring(suite)[:500]
+
+
+def test_fuzz_json_that_cannot_start_prints_no_json_and_one_error_line():
+    proc = run_vfuzz("fuzz", "--json", "nosuchtarget", timeout=60)
+    assert proc.returncode == 2 and proc.stdout == "", (proc.returncode, proc.stdout)
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("vfuzz: error: unknown target 'nosuchtarget'"), \
+        proc.stderr

@@ -5,7 +5,7 @@
  * negotiation, per-queue set-up, config space with its generation, the
  * interrupt status, reset. A device model (sim/dev/) plugs in through
  * struct sim_vdev_ops. Not here: register layouts (sim/mmio.c, sim/pci.c),
- * ring parsing (sim/vq.c).
+ * ring formats (sim/vq.c, split.c, packed.c).
  *
  * Storage belongs to the harness (static); sim_vdev_init touches only
  * scalars, so calling it every iteration is cheap.
@@ -83,8 +83,14 @@ void sim_vdev_init(struct sim_vdev *d, uint32_t device_id, uint64_t features,
 
 /* Ring features every device offers unless a harness says otherwise (after
  * the model's create, before the driver reads features): by default both
- * RING_INDIRECT_DESC and RING_EVENT_IDX, as QEMU's devices do. */
-void sim_vdev_offer_rings(struct sim_vdev *d, bool indirect, bool event_idx);
+ * RING_INDIRECT_DESC and RING_EVENT_IDX, as QEMU's devices do; RING_PACKED
+ * and IN_ORDER when a harness asks. A set of SIM_RING_* bits. */
+#define SIM_RING_INDIRECT 0x1u  /* VIRTIO_F_RING_INDIRECT_DESC */
+#define SIM_RING_EVENT_IDX 0x2u /* VIRTIO_F_RING_EVENT_IDX */
+#define SIM_RING_PACKED 0x4u    /* VIRTIO_F_RING_PACKED */
+#define SIM_RING_IN_ORDER 0x8u  /* VIRTIO_F_IN_ORDER */
+#define SIM_RINGS_DEFAULT (SIM_RING_INDIRECT | SIM_RING_EVENT_IDX)
+void sim_vdev_offer_rings(struct sim_vdev *d, unsigned rings);
 
 /* PCI class code (base class << 8 | subclass) of a virtio device type, as
  * QEMU's virtio-pci devices report it: 0xff00 (other) when it has none. */

@@ -152,7 +152,8 @@ int sim_packed_owned_ok(struct sim_vq *q, uint16_t slot, uint64_t print,
  * none, -1 after a finding. */
 static int fetch_one(struct sim_vq *q)
 {
-	uint16_t slot = q->last_avail, first = NO_DESC, prev = NO_DESC;
+	uint16_t head = q->last_avail, slot = head, first = NO_DESC;
+	uint16_t prev = NO_DESC;
 	bool wrap = q->avail_wrap;
 	uint32_t n = 0;
 	struct ring_desc d;
@@ -236,7 +237,7 @@ static int fetch_one(struct sim_vq *q)
 		return fault(q, SIM_BUFFER_ID_TWICE,
 			     "driver makes a buffer available under an id "
 			     "already in flight",
-			     slot, "id", d.id, "descs", n);
+			     head, "id", d.id, "descs", n);
 	sim_vq_hold(q, d.id, true);
 	if (sim_decide_flag("vq.never")) {
 		sim_trace("vq %llu: buffer id %llu never completes", q->index,

@@ -37,6 +37,7 @@ void sim_vdev_init(struct sim_vdev *d, uint32_t device_id, uint64_t features,
 	d->status = 0;
 	d->isr = 0;
 	d->maybe_pending = false;
+	d->may_need_reset = false;
 	d->in_poll = false;
 	d->config_gen = 0;
 	d->config_len = 0;
@@ -148,6 +149,11 @@ void sim_vdev_needs_reset(struct sim_vdev *d)
 	d->status |= VIRTIO_STATUS_DEVICE_NEEDS_RESET;
 	sim_trace("vdev needs reset status=0x%llx", d->status, 0, 0, 0);
 	sim_vdev_interrupt(d, VIRTIO_MMIO_INT_CONFIG);
+}
+
+void sim_vdev_allow_needs_reset(struct sim_vdev *d, bool on)
+{
+	d->may_need_reset = on;
 }
 
 /* ---- identity and features ---------------------------------------------- */
@@ -375,6 +381,11 @@ void sim_vdev_notify(struct sim_vdev *d, uint32_t qi)
 	q = &d->q[qi];
 	if ((d->status & VIRTIO_STATUS_DEVICE_NEEDS_RESET) || q->broken)
 		return;
+	/* 2.1.2: the device may enter an error state at any time. */
+	if (d->may_need_reset && sim_decide_flag("vdev.needs_reset")) {
+		sim_vdev_needs_reset(d);
+		return;
+	}
 	if (d->ops->notify) {
 		d->ops->notify(d->model, d, q);
 		return;

@@ -62,6 +62,7 @@ struct sim_vdev {
 	uint8_t status;
 	uint8_t isr;                 /* bit 0 used ring, bit 1 config */
 	bool maybe_pending;          /* some queue may hold fetched heads */
+	bool may_need_reset;         /* meet "vdev.needs_reset" at notifies */
 	bool in_poll;
 	uint32_t config_gen;
 	uint32_t config_len;         /* bytes of config space */
@@ -134,6 +135,11 @@ void sim_vdev_isr_ack(struct sim_vdev *d, uint32_t bits);
 void sim_vdev_interrupt(struct sim_vdev *d, uint32_t bits);
 /* Enter an error state (2.1.2 DEVICE_NEEDS_RESET). */
 void sim_vdev_needs_reset(struct sim_vdev *d);
+/* Let the decision stream put the device in that state when it serves a
+ * notification (decision "vdev.needs_reset"); off by default, so inputs
+ * made before the point existed keep their meaning. Until reset the
+ * device then serves nothing. */
+void sim_vdev_allow_needs_reset(struct sim_vdev *d, bool on);
 
 /* Config space (2.5). Width and bounds are checked here (4.2.2.2 /
  * 4.1.3.1 rules, relaxed for legacy); `off` is relative to its start. */

@@ -4,7 +4,8 @@ fires on the driver mistake it exists for, with its class and the key facts
 of its report, and stays quiet on correct use: wrap counters over many laps,
 out-of-order and deferred completion, indirect tables, event suppression,
 the device's lies, reset. The oracles judge a driver over the packed ring
-as over the split one.
+as over the split one. IN_ORDER on both formats: batches of used buffers
+under one entry, and completing out of order is a lie the driver can see.
 
 Scenarios live in pytest/progs/packed_misuse/, a packed-ring driver played
 by hand over device_misuse's machine; each runs in its own process in
@@ -39,6 +40,8 @@ FIRING = {
     # the oracles over the packed ring
     "packed-oracle-lie-accepted": ("lie-accepted", ["used len past the chain's writable bytes", "[value=0x1000]"]),
     "packed-oracle-unwritten": ("unwritten-bytes-returned", ["[offset=100]", "[unwritten=412 of 512]"]),
+    # IN_ORDER negotiated, the device completes out of order (vq.order)
+    "in-order-lie-accepted": ("lie-accepted", ["used a buffer out of order under IN_ORDER", "[len=512]"]),
 }
 
 QUIET = [
@@ -52,6 +55,8 @@ QUIET = [
     "ok-packed-full-ring",
     "ok-packed-reset",
     "ok-packed-oracle-read",
+    "ok-in-order-packed",
+    "ok-in-order-split",
 ]
 
 

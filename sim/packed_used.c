@@ -109,6 +109,16 @@ int sim_packed_push(struct sim_vq *q, uint16_t key, uint32_t spec_len)
 	id = (uint32_t)sim_decide("vq.used_id", spec_id, 4);
 	len = (uint32_t)sim_decide("vq.used_len", spec_len, 4);
 	flags = (uint16_t)sim_decide("pq.used_flags", spec_flags, 2);
+	/* 2.8.9: one entry for an IN_ORDER batch skips all its slots; the
+	 * batch's other buffers come back whole. */
+	for (unsigned k = 0; k < q->nbatch; k++) {
+		uint16_t bk = q->batch[k];
+
+		n = (uint16_t)(n + q->buf_slots[bk]);
+		sim_vq_hold(q, q->buf_id[bk], false);
+		sim_packed_release(q, bk);
+	}
+	q->nbatch = 0;
 	if (take_back(q, slot, n, b))
 		goto broken;
 	virtio_put_le32(b + 8, len);

@@ -367,10 +367,11 @@ int sim_split_push(struct sim_vq *q, uint16_t head, uint32_t spec_len)
 	uint32_t id = (uint32_t)sim_decide("vq.used_id", head, 4), len;
 	const struct sim_chain *served =
 		q->served && q->served->head == head ? q->served : NULL;
-	uint16_t step;
+	/* 2.7.9: one entry for an IN_ORDER batch moves used idx past it. */
+	uint16_t spec_step = (uint16_t)(1 + q->nbatch), step;
 
 	len = (uint32_t)sim_decide("vq.used_len", spec_len, 4);
-	step = (uint16_t)sim_decide("vq.used_idx", 1, 2);
+	step = (uint16_t)sim_decide("vq.used_idx", spec_step, 2);
 	virtio_put_le32(e, id);
 	virtio_put_le32(e + 4, len);
 	/* 2.7.8: the element first, then the index that publishes it. */
@@ -385,11 +386,17 @@ int sim_split_push(struct sim_vq *q, uint16_t head, uint32_t spec_len)
 			  id == head && len == spec_len);
 	if (step != 0 && id != head)
 		returned(q, id);
+	/* The batch's other buffers come back whole, with no entry. */
+	for (unsigned k = 0; step != 0 && k < q->nbatch; k++)
+		q->held[q->batch[k] / 8] &= (uint8_t)~(1u << (q->batch[k] % 8));
+	q->nbatch = 0;
 	/* A jump publishes stale entries too. */
-	if (step > 1 && return_published(q, (uint16_t)(q->used_idx + 1),
-					 step - 1u < q->size ? step - 1u : q->size))
+	if (step > spec_step &&
+	    return_published(q, (uint16_t)(q->used_idx + spec_step),
+			     step - spec_step < q->size ? step - spec_step
+							: q->size))
 		goto broken;
-	if (step != 1)
+	if (step != spec_step)
 		check_used_idx(q, (uint16_t)(q->used_idx + step), step);
 	q->used_idx = (uint16_t)(q->used_idx + step);
 	virtio_put_le16(b, q->used_idx);

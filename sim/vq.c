@@ -30,6 +30,7 @@ static void restart(struct sim_vq *q)
 	q->served = NULL;
 	q->broken = false;
 	q->order_lie = false;
+	q->nbatch = 0;
 	q->last_avail = 0;
 	q->used_idx = 0;
 	q->pend_head = 0;
@@ -165,11 +166,37 @@ int sim_vq_push(struct sim_vq *q, uint16_t head, uint32_t len)
 	const struct sim_chain *served =
 		q->served && q->served->head == head ? q->served : NULL;
 
-	if (q->order_lie && served)
-		sim_oracle_lie(served, SIM_LIE_ORDER, head);
+	bool lie = q->order_lie;
+
 	q->order_lie = false;
+	if (lie && served)
+		sim_oracle_lie(served, SIM_LIE_ORDER, head);
+	/* 2.7.9 / 2.8.9: a batch only of buffers the device used whole (the
+	 * driver assumes the skipped ones were), in order. */
+	if (q->in_order && !lie && q->npending && served &&
+	    len == served->writable && q->nbatch < SIM_VQ_BATCH_MAX &&
+	    sim_decide_flag("vq.batch")) {
+		q->batch_len[q->nbatch] = len;
+		q->batch[q->nbatch++] = head;
+		sim_trace("vq %llu: head %llu held back for a batch of %llu",
+			  q->index, head, q->nbatch, 0);
+		return 0;
+	}
 	return q->packed ? sim_packed_push(q, head, len)
 			 : sim_split_push(q, head, len);
+}
+
+int sim_vq_flush(struct sim_vq *q)
+{
+	uint16_t last;
+
+	if (!q->nbatch)
+		return 0;
+	/* The last one held back becomes the entry; it was used whole. */
+	last = q->batch[--q->nbatch];
+	q->served = NULL;
+	return q->packed ? sim_packed_push(q, last, q->batch_len[q->nbatch])
+			 : sim_split_push(q, last, q->batch_len[q->nbatch]);
 }
 
 bool sim_vq_need_interrupt(struct sim_vq *q, uint16_t old)

@@ -45,6 +45,7 @@ struct sim_chain {
 };
 
 #define SIM_VQ_CREDITS_MAX 16
+#define SIM_VQ_BATCH_MAX 16u
 /* Largest queue (2.7: a power of two up to 32768; 2.8: up to 32768). */
 #define SIM_VQ_SIZE_MAX 32768u
 
@@ -72,6 +73,11 @@ struct sim_vq {
 	bool packed;             /* VIRTIO_F_RING_PACKED negotiated: 2.8 format */
 	bool in_order;           /* VIRTIO_F_IN_ORDER negotiated */
 	bool order_lie;          /* in order: the head last picked was not the oldest */
+	/* IN_ORDER (2.7.9, 2.8.9): buffers used whole and held back, to be
+	 * published by one used entry with the next (sim_vq_flush). */
+	uint16_t nbatch;
+	uint16_t batch[SIM_VQ_BATCH_MAX];
+	uint32_t batch_len[SIM_VQ_BATCH_MAX];
 	/* split: avail ring, used ring; packed: driver and device event
 	 * suppression areas (2.8.10). */
 	virtio_paddr_t desc, avail, used;
@@ -161,6 +167,15 @@ int64_t sim_chain_write(const struct sim_chain *c, uint64_t off,
  * see in it. Returns 0 or -1 (DMA refused, queue broken).
  */
 int sim_vq_push(struct sim_vq *q, uint16_t head, uint32_t len);
+/*
+ * With IN_ORDER a push may hold a buffer back (decision "vq.batch", when
+ * the device wrote all of it and another one is pending): the next push
+ * publishes one used entry for the batch, with the last buffer's id, and
+ * skips the others (split: used idx moves by the batch's size; packed:
+ * past all their slots). Publish what is held back now; call after a run
+ * of pushes (sim_vdev_serve does). Returns 0 or -1 as sim_vq_push.
+ */
+int sim_vq_flush(struct sim_vq *q);
 
 /* Does the driver want an interrupt for used idx (packed: the used slot)
  * moving from `old` to the current value? (2.7.7 flags, 2.7.10 used_event;

@@ -22,7 +22,9 @@ uint64_t pq_up(uint16_t size, unsigned rings, uint64_t want)
 	pq.next_avail = pq.next_used = 0;
 	pq.avail_wrap = pq.used_wrap = true;
 	pq.interrupts = 0;
+	pq.fifo_head = pq.fifo_n = 0;
 	got = negotiate(want | F_V1 | F_PACKED);
+	pq.in_order = got & F_IN_ORDER;
 	if (!is_pci()) {
 		wr(VIRTIO_MMIO_QUEUE_SEL, 0);
 		(void)rd(VIRTIO_MMIO_QUEUE_NUM_MAX);
@@ -96,6 +98,7 @@ void pq_add(const struct el *e, unsigned n, uint16_t id)
 		}
 	}
 	pq.slots[id % PQ_MAX] = (uint16_t)n;
+	pq.fifo[(pq.fifo_head + pq.fifo_n++) % PQ_MAX] = id;
 	virtio_put_le16(pq.ring + 16 * first + 14, first_flags);
 }
 
@@ -125,12 +128,27 @@ int pq_used(uint16_t *id, uint32_t *len, uint16_t *flags)
 	*id = virtio_get_le16(d + 12);
 	*len = virtio_get_le32(d + 8);
 	*flags = f;
-	pq.next_used = (uint16_t)(pq.next_used + pq.slots[*id % PQ_MAX]);
+	unsigned skip = pq.slots[*id % PQ_MAX], count = 1;
+	if (pq.in_order) {
+		/* every buffer up to *id, in the order made available */
+		for (skip = 0, count = 0; pq.fifo_n; count++) {
+			uint16_t x = pq.fifo[pq.fifo_head];
+
+			pq.fifo_head = (uint16_t)((pq.fifo_head + 1) % PQ_MAX);
+			pq.fifo_n--;
+			skip += pq.slots[x % PQ_MAX];
+			if (x == *id) {
+				count++;
+				break;
+			}
+		}
+	}
+	pq.next_used = (uint16_t)(pq.next_used + skip);
 	if (pq.next_used >= pq.size) {
 		pq.next_used = (uint16_t)(pq.next_used - pq.size);
 		pq.used_wrap = !pq.used_wrap;
 	}
-	return 1;
+	return (int)count;
 }
 
 void pq_driver_event(uint16_t flags, uint16_t off_wrap)

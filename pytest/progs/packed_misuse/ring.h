@@ -24,6 +24,8 @@ struct pq {
 	uint16_t size, next_avail, next_used;
 	bool avail_wrap, used_wrap;    /* 2.8.1: both start at 1 */
 	uint16_t slots[PQ_MAX];        /* descriptors of each buffer id */
+	bool in_order;                 /* IN_ORDER negotiated */
+	uint16_t fifo[PQ_MAX], fifo_head, fifo_n; /* ids in flight, in order */
 	unsigned interrupts;           /* used-ring interrupts seen */
 };
 extern struct pq pq;
@@ -54,8 +56,9 @@ void pq_add(const struct el *e, unsigned n, uint16_t id);
  * `data` (0: drv.buf's DATA). Notifies. */
 void pq_blk(uint16_t id, uint32_t type, uint64_t sector, uint32_t len,
 	    virtio_paddr_t data);
-/* The next used descriptor, if any: 1 and its id, len, flags (skipping
- * the buffer's slots as 2.8.6 says), 0 if none. */
+/* The next used descriptor, if any: its id, len, flags, skipping the
+ * buffer's slots as 2.8.6 says (with IN_ORDER, 2.8.9: those of every
+ * buffer up to it); returns how many buffers it completes, 0 if none. */
 int pq_used(uint16_t *id, uint32_t *len, uint16_t *flags);
 /* The driver's event suppression (flags, off | wrap << 15). */
 void pq_driver_event(uint16_t flags, uint16_t off_wrap);

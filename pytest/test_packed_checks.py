@@ -52,6 +52,7 @@ QUIET = [
     "ok-packed-out-of-order",
     "ok-packed-event-suppression",
     "ok-packed-lies",
+    "ok-packed-id-lies",
     "ok-packed-full-ring",
     "ok-packed-reset",
     "ok-packed-oracle-read",

@@ -47,7 +47,7 @@ static void published(struct sim_vq *q, uint16_t key, uint32_t id,
 	const struct sim_chain *x = served;
 	uint16_t k;
 
-	if (id > 0xffff || !sim_vq_held(q, id)) {
+	if (!sim_vq_held(q, id)) {
 		sim_oracle_lie(NULL, SIM_LIE_USED_ID, id);
 		if (served)
 			sim_oracle_untrue(served);
@@ -106,7 +106,8 @@ int sim_packed_push(struct sim_vq *q, uint16_t key, uint32_t spec_len)
 	 * WRITE when the device wrote into the buffer. */
 	spec_flags = (uint16_t)((wrap ? F_AVAIL | F_USED : 0) |
 				(spec_len ? VIRTQ_DESC_F_WRITE : 0));
-	id = (uint32_t)sim_decide("vq.used_id", spec_id, 4);
+	/* vq.used_id keeps the split ring's width; the ring holds 16 bits. */
+	id = (uint16_t)sim_decide("vq.used_id", spec_id, 4);
 	len = (uint32_t)sim_decide("vq.used_len", spec_len, 4);
 	flags = (uint16_t)sim_decide("pq.used_flags", spec_flags, 2);
 	/* 2.8.9: one entry for an IN_ORDER batch skips all its slots; the

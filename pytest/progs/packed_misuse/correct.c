@@ -171,6 +171,29 @@ static int ok_lies(void)
 	return 0;
 }
 
+/* Used ids the driver does not hold (9), or of the other buffer it holds
+ * (the script's value 2): the device stops using the ring, and the driver
+ * that resets it is not blamed for slots or ids it then reuses. */
+static int ok_id_lies(void)
+{
+	uint16_t id, fl;
+	uint32_t len;
+
+	for (int round = 0; round < 2; round++) {
+		pq_up(4, 0, 0);
+		pq_blk(1, VIRTIO_BLK_T_FLUSH, 0, 0, 0); /* deferred */
+		pq_blk(2, VIRTIO_BLK_T_FLUSH, 0, 0, 0);
+		EXPECT(pq_used(&id, &len, &fl) && id == (round ? 2 : 9),
+		       "lying id %u", id);
+		pq_blk(3, VIRTIO_BLK_T_FLUSH, 0, 0, 0);
+		pq_blk(2, VIRTIO_BLK_T_FLUSH, 0, 0, 0);
+		status_set(0);
+		memset(pq.ring, 0, 4096);
+	}
+	pq_down();
+	return 0;
+}
+
 /* A full ring the device defers; a notification with nothing new, then
  * the slots given back are used again. */
 static int ok_full_ring(void)
@@ -297,6 +320,8 @@ const struct scenario correct_scenarios[] = {
 	{ "ok-packed-event-suppression", MMIO2, ok_event_suppression, 0, 0 },
 	{ "ok-packed-lies", MMIO2, ok_lies,
 	  "pq.device_event@1=65537,pq.event_ignore@1=1,pq.used_flags@2=0", 0 },
+	{ "ok-packed-id-lies", MMIO2, ok_id_lies,
+	  "vq.defer@1=1,vq.used_id@1=9,vq.defer@3=1,vq.used_id@2=2", 0 },
 	{ "ok-packed-full-ring", MMIO2, ok_full_ring,
 	  "vq.defer@1=1,vq.defer@2=1", 0 },
 	{ "ok-packed-reset", PCI, ok_reset, 0, 0 },

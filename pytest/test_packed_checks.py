@@ -33,6 +33,8 @@ FIRING = {
     "packed-desc-reused-full-ring": ("desc-reused", ["rewrites a descriptor the device owns", "[slot=0]", "[owned=2]"]),
     "packed-desc-reused-while-held": ("desc-reused", ["rewrites a descriptor the device owns", "[slot=1]", "[owned=3]"]),
     "packed-buffer-id-twice": ("buffer-id-twice", ["under an id already in flight", "[slot=2]", "[id=7]"]),
+    "packed-ring-read-only": ("device-write-read-only", ["[paddr=0x80006008]", "[len=8]", "[dir=DriverToDevice]"]),
+    "packed-legacy-not-offered": ("status-protocol", ["accepts features the device did not offer", "[word=1]", "[offered=0x0]", "[accepted=0x4]"]),
     "packed-ring-misaligned": ("queue-config", ["descriptor ring not 16-byte aligned", "[desc=0x80006008]"]),
     "packed-driver-area-misaligned": ("queue-config", ["driver event suppression area not 4-byte aligned"]),
     "packed-device-area-misaligned": ("queue-config", ["device event suppression area not 4-byte aligned"]),

@@ -191,8 +191,13 @@ uint64_t sim_vdev_device_features(struct sim_vdev *d)
 	if (!d->features_decided) {
 		uint64_t spec = d->features_model | d->features_ring;
 
+		/* RING_PACKED and IN_ORDER (VirtIO 1.1) have no legacy
+		 * layout (2.7.2 legacy is split only). */
 		if (!d->legacy)
 			spec |= BIT(VIRTIO_F_VERSION_1);
+		else
+			spec &= ~(BIT(VIRTIO_F_RING_PACKED) |
+				  BIT(VIRTIO_F_IN_ORDER));
 		d->features = sim_decide("vdev.features", spec, 8);
 		d->features_decided = true;
 	}

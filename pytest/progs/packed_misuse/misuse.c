@@ -176,6 +176,30 @@ static int id_twice(void)
 	return 0;
 }
 
+/* The device writes used descriptors into the ring: memory the driver
+ * allocated DriverToDevice cannot take them. */
+static int ring_read_only(void)
+{
+	pq.ring_dir = VIRTIO_DIR_DRIVER_TO_DEVICE;
+	pq_up(4, 0, 0);
+	pq_blk(0, VIRTIO_BLK_T_FLUSH, 0, 0, 0);
+	pq_down();
+	return 0;
+}
+
+/* Legacy virtio-mmio: no packed ring (2.7.2 legacy is split only). */
+static int legacy_no_packed(void)
+{
+	sim_vdev_offer_rings(&blk->dev, SIM_RINGS_DEFAULT | SIM_RING_PACKED);
+	status_set(VIRTIO_STATUS_ACKNOWLEDGE);
+	status_set(VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER);
+	if (features_get() & F_PACKED)
+		FAIL("a legacy device offers RING_PACKED");
+	features_set_word(1, (uint32_t)(F_PACKED >> 32));
+	status_set(0);
+	return 0;
+}
+
 /* 2.8.10.1 alignment (16/4/4) and 2.8 size, at queue enable. */
 static int layout(virtio_paddr_t d, virtio_paddr_t drv_area,
 		  virtio_paddr_t dev_area, uint32_t num)
@@ -214,6 +238,8 @@ const struct scenario misuse_scenarios[] = {
 	  "vq.never@1=1,vq.never@2=1", 0 },
 	{ "packed-desc-reused-while-held", PCI, reused_while_held, "vq.defer@1=1", 0 },
 	{ "packed-buffer-id-twice", MMIO2, id_twice, "vq.defer@1=1", 0 },
+	{ "packed-ring-read-only", MMIO2, ring_read_only, 0, 0 },
+	{ "packed-legacy-not-offered", MMIO1, legacy_no_packed, 0, 0 },
 	{ "packed-ring-misaligned", MMIO2, ring_misaligned, 0, 0 },
 	{ "packed-driver-area-misaligned", MMIO2, driver_area_misaligned, 0, 0 },
 	{ "packed-device-area-misaligned", MMIO2, device_area_misaligned, 0, 0 },

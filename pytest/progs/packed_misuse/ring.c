@@ -15,7 +15,8 @@ uint64_t pq_up(uint16_t size, unsigned rings, uint64_t want)
 
 	sim_vdev_offer_rings(&blk->dev, SIM_RINGS_DEFAULT | SIM_RING_PACKED | rings);
 	if (!pq.ring) {
-		pq.ring = alloc(1, VIRTIO_DIR_BOTH, &pq.ring_pa);
+		pq.ring = alloc(1, pq.ring_dir ? pq.ring_dir : VIRTIO_DIR_BOTH,
+				&pq.ring_pa);
 		pq.ev = alloc(1, VIRTIO_DIR_BOTH, &pq.ev_pa);
 	}
 	pq.size = size;

@@ -27,6 +27,7 @@ struct pq {
 	bool in_order;                 /* IN_ORDER negotiated */
 	uint16_t fifo[PQ_MAX], fifo_head, fifo_n; /* ids in flight, in order */
 	unsigned interrupts;           /* used-ring interrupts seen */
+	enum virtio_dir ring_dir;      /* how pq_up allocates the ring (0: Both) */
 };
 extern struct pq pq;
 

@@ -194,6 +194,24 @@ static int ok_id_lies(void)
 	return 0;
 }
 
+/* Refetch mode: once the device has rewritten ring memory behind the
+ * driver's reads (ring.refetch), the driver may be acting on a forged
+ * entry; what it then does to the ring is not blamed on it (the same
+ * rewrite of a held slot is desc-reused without refetch). */
+static int ok_refetch_untrusted(void)
+{
+	sim_set_refetch(true);
+	pq_up(4, 0, 0);
+	pq_blk(0, VIRTIO_BLK_T_FLUSH, 0, 0, 0);
+	(void)virtio_load_le16(pq.ring + 14);
+	(void)virtio_load_le16(pq.ring + 14); /* rewritten by the device */
+	pq_blk(1, VIRTIO_BLK_T_IN, 0, 512, 0); /* deferred */
+	virtio_put_le32(pq.ring + 16 * 3 + 8, 256);
+	(void)virtio_load_le16(pq.ring + 16 * 2 + 14); /* the driver polls */
+	pq_down();
+	return 0;
+}
+
 /* A full ring the device defers; a notification with nothing new, then
  * the slots given back are used again. */
 static int ok_full_ring(void)
@@ -322,6 +340,11 @@ const struct scenario correct_scenarios[] = {
 	  "pq.device_event@1=65537,pq.event_ignore@1=1,pq.used_flags@2=0", 0 },
 	{ "ok-packed-id-lies", MMIO2, ok_id_lies,
 	  "vq.defer@1=1,vq.used_id@1=9,vq.defer@3=1,vq.used_id@2=2", 0 },
+	{ "ok-packed-refetch-untrusted", MMIO2, ok_refetch_untrusted,
+	  "ring.refetch@1=1,vq.defer@2=1", 0 },
+	/* the same with a refetch that changes nothing: blamed */
+	{ "packed-refetch-unchanged-still-blamed", MMIO2, ok_refetch_untrusted,
+	  "ring.refetch@1=32898,vq.defer@2=1", 0 },
 	{ "ok-packed-full-ring", MMIO2, ok_full_ring,
 	  "vq.defer@1=1,vq.defer@2=1", 0 },
 	{ "ok-packed-reset", PCI, ok_reset, 0, 0 },

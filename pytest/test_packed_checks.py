@@ -62,6 +62,7 @@ QUIET = [
     "ok-packed-oracle-read",
     "ok-in-order-packed",
     "ok-in-order-split",
+    "ok-in-order-never",
 ]
 
 

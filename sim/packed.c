@@ -242,6 +242,9 @@ static int fetch_one(struct sim_vq *q)
 	if (sim_decide_flag("vq.never")) {
 		sim_trace("vq %llu: buffer id %llu never completes", q->index,
 			  d.id, 0, 0);
+		/* In order, nothing after it may complete either: the driver
+		 * would take it for used (2.8.9). */
+		q->lost = q->in_order;
 		return 1;
 	}
 	sim_vq_pending_push(q, first);
@@ -258,7 +261,8 @@ int sim_packed_fetch(struct sim_vq *q)
 		return 0;
 	if (q->rewrites_seen != sim_refetch_rewrites())
 		q->trusted = false;
-	while (q->npending < SIM_VQ_PENDING_MAX && (rc = fetch_one(q)) > 0)
+	while (!q->lost && q->npending < SIM_VQ_PENDING_MAX &&
+	       (rc = fetch_one(q)) > 0)
 		fetched++;
 	if (rc < 0)
 		return -1;

@@ -244,6 +244,12 @@ int sim_split_fetch(struct sim_vq *q)
 		if (sim_decide_flag("vq.never")) {
 			sim_trace("vq %llu: head %llu never completes", q->index,
 				  head, 0, 0);
+			/* In order, nothing after it may complete either:
+			 * the driver would take it for used (2.7.9). */
+			if (q->in_order) {
+				q->lost = true;
+				break;
+			}
 			continue;
 		}
 		sim_vq_pending_push(q, head);

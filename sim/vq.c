@@ -30,6 +30,8 @@ static void restart(struct sim_vq *q)
 	q->served = NULL;
 	q->broken = false;
 	q->order_lie = false;
+	q->lost = false;
+	q->trusted = true;
 	q->nbatch = 0;
 	q->last_avail = 0;
 	q->used_idx = 0;
@@ -144,7 +146,7 @@ bool sim_vq_pick(struct sim_vq *q, uint16_t *head)
 
 int sim_vq_fetch(struct sim_vq *q)
 {
-	if (!q->ready || q->broken)
+	if (!q->ready || q->broken || q->lost)
 		return 0;
 	return q->packed ? sim_packed_fetch(q) : sim_split_fetch(q);
 }

@@ -68,6 +68,9 @@ struct sim_vq {
 	uint16_t size;           /* entries; 0 until the driver sets it */
 	bool ready;              /* driver enabled it (QueueReady / PFN) */
 	bool broken;             /* malformed ring seen: device stops using it */
+	bool lost;               /* the device stopped using the ring: a packed
+				  * id lie desynchronised it, or (IN_ORDER) a
+				  * buffer will never complete */
 	bool event_idx;          /* VIRTIO_F_RING_EVENT_IDX negotiated */
 	bool indirect;           /* VIRTIO_F_RING_INDIRECT_DESC negotiated */
 	bool packed;             /* VIRTIO_F_RING_PACKED negotiated: 2.8 format */
@@ -108,7 +111,6 @@ struct sim_vq {
 	 * and ring slots, and a fingerprint of what each ring slot holds as
 	 * far as the device knows (to see a driver rewrite one it owns). */
 	bool avail_wrap;
-	bool lost;               /* a used id lie desynchronised the ring: stop */
 	bool trusted;            /* no refetch rewrite yet: driver faults are its */
 	uint16_t owned;
 	uint16_t free_desc;      /* head of the pool's free list */

@@ -307,6 +307,27 @@ static int ok_in_order_split(void)
 	return 0;
 }
 
+/* IN_ORDER and a buffer that never completes (vq.never): nothing after it
+ * may complete either, or the driver would take it for used. */
+static int ok_in_order_never(void)
+{
+	uint16_t id, fl;
+	uint32_t len;
+
+	pq_up(8, SIM_RING_IN_ORDER, F_IN_ORDER);
+	pq_blk(0, VIRTIO_BLK_T_FLUSH, 0, 0, 0); /* never */
+	pq_blk(1, VIRTIO_BLK_T_FLUSH, 0, 0, 0);
+	EXPECT(!pq_used(&id, &len, &fl), "packed: id %u used after one never", id);
+	pq_down();
+	sim_vdev_offer_rings(&blk->dev, SIM_RINGS_DEFAULT | SIM_RING_IN_ORDER);
+	bring_up(F_IN_ORDER);
+	blk_request_at(0, VIRTIO_BLK_T_FLUSH, 0, 0); /* never */
+	blk_request_at(2, VIRTIO_BLK_T_FLUSH, 0, 0);
+	EXPECT(used_idx() == 0, "split: used idx %u after one never", used_idx());
+	status_set(0);
+	return 0;
+}
+
 /* IN_ORDER and the device completes the second buffer first: a lie the
  * driver can see, which this one accepts. */
 static int in_order_lie(void)
@@ -357,6 +378,8 @@ const struct scenario correct_scenarios[] = {
 	  "vq.defer@1=1,vq.defer@2=1,vq.batch@1=1,vq.batch@2=1", 0 },
 	{ "ok-in-order-split", MMIO2, ok_in_order_split,
 	  "vq.defer@1=1,vq.batch@1=1", 0 },
+	{ "ok-in-order-never", MMIO2, ok_in_order_never,
+	  "vq.never@1=1,vq.never@2=1", 0 },
 	{ "in-order-lie-accepted", MMIO2, in_order_lie,
 	  "vq.defer@1=1,vq.order@1=1", 0 },
 };

@@ -44,6 +44,8 @@ FIRING = {
     "packed-oracle-lie-accepted": ("lie-accepted", ["used len past the chain's writable bytes", "[value=0x1000]"]),
     "packed-oracle-unwritten": ("unwritten-bytes-returned", ["[offset=100]", "[unwritten=412 of 512]"]),
     # IN_ORDER negotiated, the device completes out of order (vq.order)
+    # ... and the older buffer its used entry gave back unserved
+    "in-order-lie-older-accepted": ("lie-accepted", ["used a buffer out of order under IN_ORDER", "[value=0x0]", "[len=512]"]),
     "in-order-lie-accepted": ("lie-accepted", ["used a buffer out of order under IN_ORDER", "[len=512]"]),
 }
 
@@ -63,6 +65,7 @@ QUIET = [
     "ok-in-order-packed",
     "ok-in-order-split",
     "ok-in-order-never",
+    "ok-in-order-lie-split",
 ]
 
 

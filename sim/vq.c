@@ -113,6 +113,36 @@ bool sim_vq_pending_drop(struct sim_vq *q, uint16_t key)
 	return false;
 }
 
+/*
+ * IN_ORDER, and the device completes the i-th pending buffer first: its
+ * used entry tells the driver that every older one is used too (2.7.9,
+ * 2.8.9), so the device gives them back with it, as an IN_ORDER batch,
+ * and keeps no buffer the driver has taken back. They were never served:
+ * each is marked with the lie (a success on one accepted it). Returns how
+ * many went (as many as the batch has room for).
+ */
+static uint32_t swallow_older(struct sim_vq *q, uint32_t i)
+{
+	static struct sim_chain older;
+	uint32_t room = q->nbatch < SIM_VQ_BATCH_MAX ? SIM_VQ_BATCH_MAX - q->nbatch
+						      : 0;
+
+	if (i > room)
+		i = room; /* the batch's room */
+	for (uint32_t k = 0; k < i; k++) {
+		uint16_t key = q->pending[q->pend_head];
+
+		q->pend_head = (uint16_t)((q->pend_head + 1) % SIM_VQ_PENDING_MAX);
+		q->npending--;
+		if ((q->packed ? sim_packed_chain(q, key, &older)
+			       : sim_split_chain(q, key, &older)) == 0)
+			sim_oracle_lie(&older, SIM_LIE_ORDER, key);
+		q->batch_len[q->nbatch] = 0;
+		q->batch[q->nbatch++] = key;
+	}
+	return i;
+}
+
 bool sim_vq_pick(struct sim_vq *q, uint16_t *head)
 {
 	uint32_t i = 0;
@@ -127,7 +157,11 @@ bool sim_vq_pick(struct sim_vq *q, uint16_t *head)
 		i = sim_decide_choice("vq.order", q->npending);
 	/* 2.7.9 / 2.8.9: with IN_ORDER the device uses buffers in the order
 	 * they were made available; any other is a lie the driver can see. */
-	q->order_lie = i && q->in_order;
+	q->order_lie = false;
+	if (i && q->in_order) {
+		q->order_lie = swallow_older(q, i) != 0;
+		i = 0;
+	}
 	if (i) {
 		/* Out of order: swap the chosen one to the front. */
 		unsigned a = q->pend_head, b = (q->pend_head + i) % SIM_VQ_PENDING_MAX;

@@ -186,7 +186,8 @@ static int fetch_one(struct sim_vq *q)
 				     n ? "driver chains to a descriptor whose "
 					 "AVAIL/USED bits do not say available"
 				       : "driver makes a descriptor available "
-					 "with USED equal to AVAIL",
+					 "with USED equal to AVAIL (or enables "
+					 "a ring it did not zero)",
 				     slot, "flags", d.flags, "wrap", wrap);
 		if (d.flags & VIRTQ_DESC_F_INDIRECT) {
 			const char *bad = NULL;
@@ -259,6 +260,8 @@ int sim_packed_fetch(struct sim_vq *q)
 
 	if (q->lost)
 		return 0;
+	/* Refetch mode rewrote ring memory the driver read: from now on it
+	 * may act on a forged entry, and is not blamed for the ring. */
 	if (q->rewrites_seen != sim_refetch_rewrites())
 		q->trusted = false;
 	while (!q->lost && q->npending < SIM_VQ_PENDING_MAX &&

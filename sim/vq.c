@@ -243,16 +243,6 @@ bool sim_vq_need_interrupt(struct sim_vq *q, uint16_t old)
 
 /* ---- chains --------------------------------------------------------------- */
 
-void sim_chain_start(struct sim_chain *c, uint16_t head, uint16_t id)
-{
-	c->head = head;
-	c->id = id;
-	c->nseg = 0;
-	c->ndesc = 0;
-	c->readable = c->writable = 0;
-	c->truncated = false;
-}
-
 int sim_vq_chain_fail(struct sim_vq *q, enum sim_class cls, const char *msg,
 		      uint16_t head, const char *an, uint64_t a,
 		      const char *bn, uint64_t b)
@@ -262,26 +252,6 @@ int sim_vq_chain_fail(struct sim_vq *q, enum sim_class cls, const char *msg,
 		   (unsigned long long)b);
 	q->broken = true;
 	return -1;
-}
-
-void sim_chain_add(struct sim_chain *c, virtio_paddr_t pa, uint32_t len,
-		   bool writable)
-{
-	struct sim_seg *s;
-
-	if (c->nseg == SIM_CHAIN_MAX) {
-		/* Keep the last buffer (it holds the status byte of most
-		 * requests); drop the one it replaces from the counts. */
-		s = &c->seg[SIM_CHAIN_MAX - 1];
-		*(s->writable ? &c->writable : &c->readable) -= s->len;
-		c->truncated = true;
-	} else {
-		s = &c->seg[c->nseg++];
-	}
-	s->paddr = pa;
-	s->len = len;
-	s->writable = writable;
-	*(writable ? &c->writable : &c->readable) += len;
 }
 
 /* Walk the kept buffers of one direction as a single byte stream. */

@@ -15,10 +15,39 @@
 void sim_vq_pending_push(struct sim_vq *q, uint16_t key);
 /* Drop `key` from the pending list; false if it was not there. */
 bool sim_vq_pending_drop(struct sim_vq *q, uint16_t key);
-/* Start an empty chain, add one buffer to it. */
-void sim_chain_start(struct sim_chain *c, uint16_t head, uint16_t id);
-void sim_chain_add(struct sim_chain *c, virtio_paddr_t pa, uint32_t len,
-		   bool writable);
+/* Start an empty chain, add one buffer to it (inline: once per
+ * descriptor of every request). */
+static inline void sim_chain_start(struct sim_chain *c, uint16_t head,
+				   uint16_t id)
+{
+	c->head = head;
+	c->id = id;
+	c->nseg = 0;
+	c->ndesc = 0;
+	c->readable = c->writable = 0;
+	c->truncated = false;
+}
+
+static inline void sim_chain_add(struct sim_chain *c, virtio_paddr_t pa,
+				 uint32_t len, bool writable)
+{
+	struct sim_seg *s;
+
+	if (c->nseg == SIM_CHAIN_MAX) {
+		/* Keep the last buffer (it holds the status byte of most
+		 * requests); drop the one it replaces from the counts. */
+		s = &c->seg[SIM_CHAIN_MAX - 1];
+		*(s->writable ? &c->writable : &c->readable) -= s->len;
+		c->truncated = true;
+	} else {
+		s = &c->seg[c->nseg++];
+	}
+	s->paddr = pa;
+	s->len = len;
+	s->writable = writable;
+	*(writable ? &c->writable : &c->readable) += len;
+}
+
 /* Report the driver's malformed chain: "msg [queue=] [head=] [an=a]
  * [bn=b]", break the queue, return -1. */
 int sim_vq_chain_fail(struct sim_vq *q, enum sim_class cls, const char *msg,

@@ -99,7 +99,9 @@ struct fuzz_attached {
 };
 
 /* Start an iteration: sim_reset with the case's decisions, refetch mode
- * from its flags. */
+ * from its flags; the next fuzz_attach's device also offers the packed
+ * ring (FUZZ_F_PACKED) and IN_ORDER (FUZZ_F_IN_ORDER), and may need a
+ * reset (FUZZ_F_NEEDS_RESET), when they say so. */
 void fuzz_begin(const struct fuzz_case *c);
 
 /*

@@ -5,8 +5,13 @@
  * set up a device, run a workload, tear down, audit.
  *
  * Input layout of every target (documented once, here):
- *   byte 0      flags: target-specific set-up choices in bits 0-5 (bit 0:
- *               MMIO version 1 instead of 2 for MMIO targets); bit 6
+ *   byte 0      flags: target-specific set-up choices in bits 0-3 (bit 0:
+ *               MMIO version 1 instead of 2 for MMIO targets); bit 4
+ *               (FUZZ_F_NEEDS_RESET), device targets: the device may
+ *               enter DEVICE_NEEDS_RESET at each notification (decision
+ *               vdev.needs_reset); bit 5
+ *               (FUZZ_F_IN_ORDER), every target with queues: the device
+ *               offers VIRTIO_F_IN_ORDER; bit 6
  *               (FUZZ_F_PACKED), every target: the device offers
  *               VIRTIO_F_RING_PACKED (the driver then uses the packed
  *               ring); bit 7
@@ -68,6 +73,8 @@ void fuzz_split(const uint8_t *data, size_t size, struct fuzz_case *c);
 
 #define FUZZ_F_REFETCH 0x80u
 #define FUZZ_F_PACKED 0x40u
+#define FUZZ_F_IN_ORDER 0x20u
+#define FUZZ_F_NEEDS_RESET 0x10u
 
 /* Polls a harness grants a driver before a blocking call gives up (kept
  * far below SIM_HANG_BUDGET: a driver that honours it is never a hang). */

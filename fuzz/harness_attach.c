@@ -11,9 +11,14 @@
 #include "sim/mmio.h"
 #include "sim/pci.h"
 #include "sim/sim.h"
+#include "sim/vdev.h"
 
 static struct sim_mmio_dev mmio_front;
 static struct sim_pci pci_host;
+/* The ring features the input's flags ask for, from fuzz_begin to the
+ * next fuzz_attach (which offers them once). */
+static unsigned rings_asked;
+static bool needs_reset_asked;
 
 const char *const fuzz_transport_name[FUZZ_TRANSPORT_COUNT_] = {
 	[FUZZ_MMIO_V2] = "mmio2",
@@ -38,6 +43,9 @@ void fuzz_begin(const struct fuzz_case *c)
 {
 	sim_reset(c->decisions, c->ndecisions);
 	sim_set_refetch(c->flags & FUZZ_F_REFETCH);
+	rings_asked = (c->flags & FUZZ_F_PACKED ? SIM_RING_PACKED : 0) |
+		      (c->flags & FUZZ_F_IN_ORDER ? SIM_RING_IN_ORDER : 0);
+	needs_reset_asked = c->flags & FUZZ_F_NEEDS_RESET;
 }
 
 int fuzz_attach_sim(struct sim_vdev *dev, enum fuzz_transport tr)
@@ -112,6 +120,12 @@ int fuzz_attach(const struct fuzz_device *d, const void *opts,
 {
 	struct sim_vdev *dev = d->model(opts);
 
+	if (dev && rings_asked)
+		sim_vdev_offer_rings(dev, SIM_RINGS_DEFAULT | rings_asked);
+	if (dev)
+		sim_vdev_allow_needs_reset(dev, needs_reset_asked);
+	rings_asked = 0;
+	needs_reset_asked = false;
 	if (!dev) {
 		a->dev = NULL;
 		a->step = "device";

@@ -72,8 +72,11 @@ int fuzz_virtq_attach(uint8_t flags, const struct virtio_hal *hal,
 	static struct fuzz_attached a;
 
 	sim_echo_create(&echo, &cfg);
-	sim_vdev_offer_rings(&echo.dev, !(flags & FUZZ_VQ_NO_INDIRECT),
-			     !(flags & FUZZ_VQ_NO_EVENT_IDX));
+	sim_vdev_offer_rings(&echo.dev,
+			     (flags & FUZZ_VQ_NO_INDIRECT ? 0 : SIM_RING_INDIRECT) |
+			     (flags & FUZZ_VQ_NO_EVENT_IDX ? 0 : SIM_RING_EVENT_IDX) |
+			     (flags & FUZZ_F_PACKED ? SIM_RING_PACKED : 0) |
+			     (flags & FUZZ_F_IN_ORDER ? SIM_RING_IN_ORDER : 0));
 	*t = &a.mmio.t;
 	return fuzz_attach_dev(&echo.dev,
 			       (flags & FUZZ_VQ_LEGACY) ? FUZZ_MMIO_V1

@@ -141,6 +141,8 @@ QUIET = [
     "ok-vq-no-interrupt-flag",
     "ok-vq-deferred-completion",
     "ok-vq-out-of-order",
+    "ok-needs-reset",
+    "ok-needs-reset-pci",
     "ok-device-lies",
     "ok-device-lies-num-max",
     "ok-features-refused",
@@ -178,3 +180,18 @@ def test_unknown_scenario_is_a_clear_error(run_prog):
     r = run_prog(PROG, "no-such-scenario")
     assert r.returncode == 2
     assert "unknown scenario 'no-such-scenario'" in r.stderr
+
+
+@pytest.mark.parametrize("device", ["blk", "rng", "console"])
+def test_needs_reset_is_met_only_when_the_flags_allow_it(run_prog, device):
+    """vdev.needs_reset (flags bit 4, FUZZ_F_NEEDS_RESET): the device stops
+    at its first notification and the real driver fails its calls without
+    a finding; without the bit the point is never met and inputs keep their
+    meaning."""
+    args = [f"--device={device}", "--transport=mmio2", "--script=vdev.needs_reset@1=1"]
+    on = run_prog("device_scenario", *args, "--flags=0x10")
+    off = run_prog("device_scenario", *args, "--flags=0")
+    for r in (on, off):
+        assert r.returncode == 0 and "FINDINGS 0" in r.stdout, r.stdout + r.stderr
+    assert " failed=0 " not in on.stderr, f"nothing failed in the error state:\n{on.stderr}"
+    assert " failed=0 " in off.stderr, f"the point was met without the flag:\n{off.stderr}"

@@ -98,6 +98,9 @@ enum sim_class {
 	SIM_DESC_NEXT_RANGE,       /* descriptor next out of range */
 	SIM_DESC_MALFORMED,        /* other malformed descriptor (len 0, nested indirect...) */
 	SIM_AVAIL_JUMP,            /* avail idx moved past the queue size */
+	SIM_DESC_AVAIL_FLAGS,      /* packed: AVAIL/USED bits not available ones */
+	SIM_DESC_REUSED,           /* packed: descriptor rewritten while the device owns it */
+	SIM_BUFFER_ID_TWICE,       /* packed: buffer id made available while in flight */
 	/* wrong answers: the device knows what was right (sim/oracle.h) */
 	SIM_HONEST_REJECTED,       /* valid call fails though nothing deviated */
 	SIM_UNWRITTEN_RETURNED,    /* success hands back bytes the device never wrote */

@@ -4,7 +4,8 @@
  * set-up, config space, interrupt status, reset (VirtIO 1.2, 2 and 3.1).
  * Every protocol check here is a rule a correct driver never breaks; the
  * values the device produces come from the decision stream.
- * Not here: register layouts (fronts), ring parsing (vq.c), requests (dev/).
+ * Not here: register layouts (fronts), ring formats and their layout rules
+ * (vq.c, split.c, packed.c), requests (dev/).
  */
 #include "sim/decide.h"
 #include "sim/device.h"
@@ -28,7 +29,7 @@ void sim_vdev_init(struct sim_vdev *d, uint32_t device_id, uint64_t features,
 	d->num_max = num_max;
 	d->legacy = false;
 	d->features_model = features & ~BIT(VIRTIO_F_VERSION_1);
-	sim_vdev_offer_rings(d, true, true);
+	sim_vdev_offer_rings(d, SIM_RINGS_DEFAULT);
 	d->features = 0;
 	d->features_decided = false;
 	d->features_refused = false;
@@ -36,6 +37,7 @@ void sim_vdev_init(struct sim_vdev *d, uint32_t device_id, uint64_t features,
 	d->status = 0;
 	d->isr = 0;
 	d->maybe_pending = false;
+	d->may_need_reset = false;
 	d->in_poll = false;
 	d->config_gen = 0;
 	d->config_len = 0;
@@ -149,12 +151,20 @@ void sim_vdev_needs_reset(struct sim_vdev *d)
 	sim_vdev_interrupt(d, VIRTIO_MMIO_INT_CONFIG);
 }
 
+void sim_vdev_allow_needs_reset(struct sim_vdev *d, bool on)
+{
+	d->may_need_reset = on;
+}
+
 /* ---- identity and features ---------------------------------------------- */
 
-void sim_vdev_offer_rings(struct sim_vdev *d, bool indirect, bool event_idx)
+void sim_vdev_offer_rings(struct sim_vdev *d, unsigned rings)
 {
-	d->features_ring = (indirect ? BIT(VIRTIO_F_RING_INDIRECT_DESC) : 0) |
-			   (event_idx ? BIT(VIRTIO_F_RING_EVENT_IDX) : 0);
+	d->features_ring =
+		(rings & SIM_RING_INDIRECT ? BIT(VIRTIO_F_RING_INDIRECT_DESC) : 0) |
+		(rings & SIM_RING_EVENT_IDX ? BIT(VIRTIO_F_RING_EVENT_IDX) : 0) |
+		(rings & SIM_RING_PACKED ? BIT(VIRTIO_F_RING_PACKED) : 0) |
+		(rings & SIM_RING_IN_ORDER ? BIT(VIRTIO_F_IN_ORDER) : 0);
 }
 
 uint16_t sim_vdev_pci_class(uint32_t device_id)
@@ -181,8 +191,13 @@ uint64_t sim_vdev_device_features(struct sim_vdev *d)
 	if (!d->features_decided) {
 		uint64_t spec = d->features_model | d->features_ring;
 
+		/* RING_PACKED and IN_ORDER (VirtIO 1.1) have no legacy
+		 * layout (2.7.2 legacy is split only). */
 		if (!d->legacy)
 			spec |= BIT(VIRTIO_F_VERSION_1);
+		else
+			spec &= ~(BIT(VIRTIO_F_RING_PACKED) |
+				  BIT(VIRTIO_F_IN_ORDER));
 		d->features = sim_decide("vdev.features", spec, 8);
 		d->features_decided = true;
 	}
@@ -274,7 +289,6 @@ int sim_vdev_queue_enable(struct sim_vdev *d, uint32_t qi, uint32_t num,
 			  virtio_paddr_t desc, virtio_paddr_t avail,
 			  virtio_paddr_t used)
 {
-	struct sim_vq *q;
 	uint32_t max;
 
 	if (qi >= SIM_VDEV_MAX_QUEUES)
@@ -291,7 +305,8 @@ int sim_vdev_queue_enable(struct sim_vdev *d, uint32_t qi, uint32_t num,
 			   qi, d->status);
 		return -1;
 	}
-	/* 2.7: split queue sizes are powers of two up to QueueNumMax. */
+	/* Sizes up to QueueNumMax (both formats); the rest is the format's
+	 * (sim_vq_enable). */
 	max = d->num_max_told[qi];
 	if (max == 0)
 		return queue_config("driver enables a queue whose maximum size "
@@ -300,38 +315,12 @@ int sim_vdev_queue_enable(struct sim_vdev *d, uint32_t qi, uint32_t num,
 	if (num == 0)
 		return queue_config("driver enables a queue of size 0", qi,
 				    "num", num);
-	if (num & (num - 1))
-		return queue_config("driver sets a queue size that is not a "
-				    "power of two",
-				    qi, "num", num);
 	if (num > max)
 		return queue_config("driver sets a queue size above QueueNumMax",
 				    qi, "num", num);
-	/* 2.7 table: descriptor 16, available 2, used 4 bytes alignment. */
-	if (desc & 15)
-		return queue_config("driver gives a descriptor table not "
-				    "16-byte aligned",
-				    qi, "desc", desc);
-	if (avail & 1)
-		return queue_config("driver gives an available ring not 2-byte "
-				    "aligned",
-				    qi, "avail", avail);
-	if (used & 3)
-		return queue_config("driver gives a used ring not 4-byte "
-				    "aligned",
-				    qi, "used", used);
-	if (desc + 16ull * num < desc || avail + VIRTQ_AVAIL_SIZE(num) < avail ||
-	    used + VIRTQ_USED_SIZE(num) < used)
-		return queue_config("driver gives a queue area that wraps the "
-				    "address space",
-				    qi, "desc", desc);
-	q = &d->q[qi];
-	q->size = (uint16_t)num;
-	q->desc = desc;
-	q->avail = avail;
-	q->used = used;
-	sim_vq_start(q, d->driver_features & BIT(VIRTIO_F_RING_EVENT_IDX),
-		     d->driver_features & BIT(VIRTIO_F_RING_INDIRECT_DESC));
+	if (sim_vq_enable(&d->q[qi], d->driver_features, num, desc, avail,
+			  used))
+		return -1;
 	sim_trace("vq %llu: ready size=%llu desc=0x%llx used=0x%llx", qi, num,
 		  desc, used);
 	return 0;
@@ -368,6 +357,7 @@ void sim_vdev_serve(struct sim_vdev *d, struct sim_vq *q)
 			break;
 		any = true;
 	}
+	(void)sim_vq_flush(q); /* an IN_ORDER batch held back (vq.batch) */
 	if (q->broken)
 		sim_vdev_needs_reset(d);
 	if (any && sim_vq_need_interrupt(q, old))
@@ -397,6 +387,11 @@ void sim_vdev_notify(struct sim_vdev *d, uint32_t qi)
 	q = &d->q[qi];
 	if ((d->status & VIRTIO_STATUS_DEVICE_NEEDS_RESET) || q->broken)
 		return;
+	/* 2.1.2: the device may enter an error state at any time. */
+	if (d->may_need_reset && sim_decide_flag("vdev.needs_reset")) {
+		sim_vdev_needs_reset(d);
+		return;
+	}
 	if (d->ops->notify) {
 		d->ops->notify(d->model, d, q);
 		return;

@@ -5,7 +5,7 @@
  * negotiation, per-queue set-up, config space with its generation, the
  * interrupt status, reset. A device model (sim/dev/) plugs in through
  * struct sim_vdev_ops. Not here: register layouts (sim/mmio.c, sim/pci.c),
- * ring parsing (sim/vq.c).
+ * ring formats (sim/vq.c, split.c, packed.c).
  *
  * Storage belongs to the harness (static); sim_vdev_init touches only
  * scalars, so calling it every iteration is cheap.
@@ -62,6 +62,7 @@ struct sim_vdev {
 	uint8_t status;
 	uint8_t isr;                 /* bit 0 used ring, bit 1 config */
 	bool maybe_pending;          /* some queue may hold fetched heads */
+	bool may_need_reset;         /* meet "vdev.needs_reset" at notifies */
 	bool in_poll;
 	uint32_t config_gen;
 	uint32_t config_len;         /* bytes of config space */
@@ -83,8 +84,14 @@ void sim_vdev_init(struct sim_vdev *d, uint32_t device_id, uint64_t features,
 
 /* Ring features every device offers unless a harness says otherwise (after
  * the model's create, before the driver reads features): by default both
- * RING_INDIRECT_DESC and RING_EVENT_IDX, as QEMU's devices do. */
-void sim_vdev_offer_rings(struct sim_vdev *d, bool indirect, bool event_idx);
+ * RING_INDIRECT_DESC and RING_EVENT_IDX, as QEMU's devices do; RING_PACKED
+ * and IN_ORDER when a harness asks. A set of SIM_RING_* bits. */
+#define SIM_RING_INDIRECT 0x1u  /* VIRTIO_F_RING_INDIRECT_DESC */
+#define SIM_RING_EVENT_IDX 0x2u /* VIRTIO_F_RING_EVENT_IDX */
+#define SIM_RING_PACKED 0x4u    /* VIRTIO_F_RING_PACKED */
+#define SIM_RING_IN_ORDER 0x8u  /* VIRTIO_F_IN_ORDER */
+#define SIM_RINGS_DEFAULT (SIM_RING_INDIRECT | SIM_RING_EVENT_IDX)
+void sim_vdev_offer_rings(struct sim_vdev *d, unsigned rings);
 
 /* PCI class code (base class << 8 | subclass) of a virtio device type, as
  * QEMU's virtio-pci devices report it: 0xff00 (other) when it has none. */
@@ -128,6 +135,11 @@ void sim_vdev_isr_ack(struct sim_vdev *d, uint32_t bits);
 void sim_vdev_interrupt(struct sim_vdev *d, uint32_t bits);
 /* Enter an error state (2.1.2 DEVICE_NEEDS_RESET). */
 void sim_vdev_needs_reset(struct sim_vdev *d);
+/* Let the decision stream put the device in that state when it serves a
+ * notification (decision "vdev.needs_reset"); off by default, so inputs
+ * made before the point existed keep their meaning. Until reset the
+ * device then serves nothing. */
+void sim_vdev_allow_needs_reset(struct sim_vdev *d, bool on);
 
 /* Config space (2.5). Width and bounds are checked here (4.2.2.2 /
  * 4.1.3.1 rules, relaxed for legacy); `off` is relative to its start. */

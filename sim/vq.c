@@ -1,102 +1,106 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Device-side split virtqueue (VirtIO 1.2, 2.7). Every ring and descriptor
- * read goes through sim_dma_read, so the sim checks the device only touches
- * what the driver gave it; malformed chains are the driver's findings.
- * Not here: request semantics (models), queue set-up checks (vdev.c).
+ * The device-side virtqueue's shared core (sim/vq.h): one interface over
+ * the split (split.c) and packed (packed.c) engines, and what both use
+ * once: the pending list and its completion order, struct sim_chain and
+ * the copies between a chain and host memory. Not here: any ring layout.
  */
 #include "sim/decide.h"
 #include "sim/device.h"
 #include "sim/oracle.h"
-#include "sim/vq.h"
-#include "virtio/le.h"
+#include "sim/vq_engine.h"
 #include "virtio/spec.h"
 
-static int read16(virtio_paddr_t pa, uint16_t *v)
-{
-	uint8_t b[2];
+#define BIT(n) (1ull << (n))
 
-	if (sim_dma_read(pa, b, 2))
-		return -1;
-	*v = virtio_get_le16(b);
-	return 0;
+/* Forget every buffer in flight: a few bytes, stored one by one (volatile:
+ * a memset call would be ASan's interceptor in the fuzz build). A packed
+ * queue's bits are by buffer id, any of 65536. */
+static void forget_held(struct sim_vq *q)
+{
+	unsigned n = q->packed ? sizeof(q->held) : (q->size + 7u) / 8;
+
+	for (unsigned i = 0; i < n; i++)
+		((volatile uint8_t *)q->held)[i] = 0;
 }
 
-/* Forget every head in flight: a few bytes, stored one by one (volatile:
- * a memset call would be ASan's interceptor in the fuzz build). */
-static void forget_heads(struct sim_vq *q)
+static void restart(struct sim_vq *q)
 {
-	for (unsigned i = 0; i < (q->size + 7u) / 8; i++)
-		((volatile uint8_t *)q->held)[i] = 0;
+	forget_held(q);
+	q->served = NULL;
+	q->broken = false;
+	q->order_lie = false;
+	q->lost = false;
+	q->trusted = true;
+	q->nbatch = 0;
+	q->last_avail = 0;
+	q->used_idx = 0;
+	q->pend_head = 0;
+	q->npending = 0;
+	q->ncredits = 0;
+	q->rewrites_seen = sim_refetch_rewrites();
 }
 
 void sim_vq_clear(struct sim_vq *q)
 {
-	forget_heads(q);
-	q->served = NULL;
+	restart(q);
 	q->size = 0;
 	q->ready = false;
-	q->broken = false;
 	q->event_idx = false;
 	q->indirect = false;
+	q->packed = false;
+	q->in_order = false;
 	q->desc = q->avail = q->used = 0;
-	q->last_avail = 0;
-	q->used_idx = 0;
-	q->pend_head = 0;
-	q->npending = 0;
-	q->ncredits = 0;
-	q->rewrites_seen = sim_refetch_rewrites();
 }
 
-void sim_vq_start(struct sim_vq *q, bool event_idx, bool indirect)
+int sim_vq_enable(struct sim_vq *q, uint64_t features, uint32_t num,
+		  virtio_paddr_t desc, virtio_paddr_t driver,
+		  virtio_paddr_t device)
 {
+	bool packed = features & BIT(VIRTIO_F_RING_PACKED);
+
+	if (packed ? sim_packed_check(q, num, desc, driver, device)
+		   : sim_split_check(q, num, desc, driver, device))
+		return -1;
+	forget_held(q); /* what the last format left, by its own rules */
+	q->packed = packed;
+	q->size = (uint16_t)num;
+	q->desc = desc;
+	q->avail = driver;
+	q->used = device;
+	q->event_idx = features & BIT(VIRTIO_F_RING_EVENT_IDX);
+	q->indirect = features & BIT(VIRTIO_F_RING_INDIRECT_DESC);
+	q->in_order = features & BIT(VIRTIO_F_IN_ORDER);
+	restart(q);
+	if (packed)
+		sim_packed_start(q);
 	q->ready = true;
-	q->broken = false;
-	q->event_idx = event_idx;
-	q->indirect = indirect;
-	q->last_avail = 0;
-	q->used_idx = 0;
-	q->pend_head = 0;
-	q->npending = 0;
-	q->ncredits = 0;
-	q->rewrites_seen = sim_refetch_rewrites();
-	q->served = NULL;
-	forget_heads(q);
+	return 0;
 }
 
-static void pending_push(struct sim_vq *q, uint16_t head)
+int sim_vq_config_fail(struct sim_vq *q, const char *msg, const char *what,
+		       uint64_t v)
+{
+	sim_report(SIM_QUEUE_CONFIG, NULL, NULL, "%s [queue=%u] [%s=0x%llx]", msg,
+		   q->index, what, (unsigned long long)v);
+	return -1;
+}
+
+/* ---- the pending list ----------------------------------------------------- */
+
+void sim_vq_pending_push(struct sim_vq *q, uint16_t key)
 {
 	unsigned slot = (q->pend_head + q->npending) % SIM_VQ_PENDING_MAX;
 
-	q->pending[slot] = head;
+	q->pending[slot] = key;
 	q->npending++;
 }
 
-static bool take_credit(struct sim_vq *q, uint16_t head)
+bool sim_vq_pending_drop(struct sim_vq *q, uint16_t key)
 {
-	for (unsigned i = 0; i < q->ncredits; i++) {
-		if (q->credit[i] == head) {
-			q->credit[i] = q->credit[--q->ncredits];
-			return true;
-		}
-	}
-	return false;
-}
-
-/*
- * A used entry the device publishes names head `id`, whatever the chain it
- * served: from then on the driver may take that head's buffers back, so the
- * device must not touch them. A pending `id` is dropped; one not made
- * available yet is served in advance (a credit). Lies are the device's;
- * this keeps the sim from blaming the driver for trusting them.
- */
-static void returned(struct sim_vq *q, uint32_t id)
-{
-	if (id >= q->size)
-		return; /* no such head: the driver refuses the entry */
 	for (unsigned i = 0; i < q->npending; i++) {
 		unsigned a = (q->pend_head + i) % SIM_VQ_PENDING_MAX;
-		if (q->pending[a] != id)
+		if (q->pending[a] != key)
 			continue;
 		for (unsigned j = i + 1; j < q->npending; j++) {
 			unsigned b = (q->pend_head + j) % SIM_VQ_PENDING_MAX;
@@ -104,202 +108,46 @@ static void returned(struct sim_vq *q, uint32_t id)
 			a = b;
 		}
 		q->npending--;
-		return;
-	}
-	if (q->ncredits == SIM_VQ_CREDITS_MAX)
-		q->broken = true; /* too many lies to track: stop using it */
-	else
-		q->credit[q->ncredits++] = (uint16_t)id;
-}
-
-static int walk(struct sim_vq *q, uint16_t head, struct sim_chain *c);
-
-#define NO_HEAD 0x10000u /* no head was served for a used entry */
-
-/* Does the driver have head `id` in flight, as far as the device can tell:
- * fetched and not returned since, or made available and not fetched yet? */
-static bool held(struct sim_vq *q, uint32_t id)
-{
-	uint16_t avail_idx, head;
-
-	if (id >= q->size)
-		return false;
-	if (q->held[id / 8] >> (id % 8) & 1)
 		return true;
-	if (read16(q->avail + 2, &avail_idx))
-		return false;
-	for (uint16_t i = q->last_avail;
-	     i != avail_idx && (uint16_t)(i - q->last_avail) < q->size; i++)
-		if (!read16(q->avail + 4 + 2u * (i % q->size), &head) &&
-		    head == id)
-			return true;
+	}
 	return false;
 }
 
 /*
- * The oracles' view of a published used entry {id, len} (sim/oracle.h).
- * `head`, `served`: the head the device served for it and its chain (NO_HEAD
- * and NULL: an entry a used idx jump published; NULL alone: a malformed
- * chain); `honest`: the entry is the model's answer to it. A
- * driver can see an id it does not have in flight and a len past the
- * writable bytes of the chain the id names; any other deviation it cannot.
+ * IN_ORDER, and the device completes the i-th pending buffer first: its
+ * used entry tells the driver that every older one is used too (2.7.9,
+ * 2.8.9), so the device gives them back with it, as an IN_ORDER batch,
+ * and keeps no buffer the driver has taken back. They were never served:
+ * each is marked with the lie (a success on one accepted it). Returns how
+ * many went (as many as the batch has room for).
  */
-static void published(struct sim_vq *q, uint32_t id, uint32_t len,
-		      uint32_t head, const struct sim_chain *served, bool honest)
+static uint32_t swallow_older(struct sim_vq *q, uint32_t i)
 {
-	static struct sim_chain other;
-	const struct sim_chain *x = served;
+	static struct sim_chain older;
+	uint32_t room = q->nbatch < SIM_VQ_BATCH_MAX ? SIM_VQ_BATCH_MAX - q->nbatch
+						      : 0;
 
-	if (!held(q, id)) {
-		/* Counted for a call's window (with one chain in flight the
-		 * driver reads this entry). The served chain's answer went out
-		 * under that id; whether the driver ever reads the entry is
-		 * not known here (a later used idx jump can wrap past it), and
-		 * a later entry may name the chain as the driver expects: its
-		 * answer is not the model's, but not a lie it must see. */
-		sim_oracle_lie(NULL, SIM_LIE_USED_ID, id);
-		if (served)
-			sim_oracle_untrue(served);
-		return;
+	if (i > room)
+		i = room; /* the batch's room */
+	for (uint32_t k = 0; k < i; k++) {
+		uint16_t key = q->pending[q->pend_head];
+
+		q->pend_head = (uint16_t)((q->pend_head + 1) % SIM_VQ_PENDING_MAX);
+		q->npending--;
+		if ((q->packed ? sim_packed_chain(q, key, &older)
+			       : sim_split_chain(q, key, &older)) == 0)
+			sim_oracle_lie(&older, SIM_LIE_ORDER, key);
+		q->batch_len[q->nbatch] = 0;
+		q->batch[q->nbatch++] = key;
 	}
-	q->held[id / 8] &= (uint8_t)~(1u << (id % 8));
-	if (id == head && !served)
-		return; /* its chain was malformed: reported already */
-	if (!x || x->head != id) {
-		x = &other;
-		if (walk(q, (uint16_t)id, &other))
-			return; /* the driver's malformed chain: reported */
-	}
-	if (len > x->writable)
-		sim_oracle_lie(x, SIM_LIE_USED_LEN, len);
-	else
-		sim_oracle_used(x, len, honest);
-}
-
-/* A used idx the driver reads as `now`: past what was made available (or
- * moved back) is a lie it can see. */
-static void check_used_idx(struct sim_vq *q, uint16_t now, uint16_t step)
-{
-	uint16_t avail_idx;
-
-	if (step > q->size ||
-	    (!read16(q->avail + 2, &avail_idx) && (int16_t)(avail_idx - now) < 0))
-		sim_oracle_lie(NULL, SIM_LIE_USED_IDX, now);
-}
-
-/* The n used entries from used idx `from` are published: each returns the
- * head it names, whatever the engine wrote there (or did not). */
-static int return_published(struct sim_vq *q, uint16_t from, uint32_t n)
-{
-	for (uint32_t k = 0; k < n; k++) {
-		uint8_t e[8];
-		if (sim_dma_read(q->used + 4 + 8u * ((uint16_t)(from + k) % q->size),
-				 e, 8))
-			return -1;
-		published(q, virtio_get_le32(e), virtio_get_le32(e + 4), NO_HEAD,
-			  NULL, false);
-		returned(q, virtio_get_le32(e));
-	}
-	return 0;
-}
-
-/*
- * Refetch mode may have moved the used idx behind the engine's back (a
- * lie). Entries it published count as the engine's own, as with a
- * "vq.used_idx" jump, so the driver that trusted them is not blamed when it
- * takes those buffers back.
- */
-static int sync_used_idx(struct sim_vq *q)
-{
-	uint16_t now, step;
-
-	if (q->rewrites_seen == sim_refetch_rewrites())
-		return 0;
-	q->rewrites_seen = sim_refetch_rewrites();
-	if (read16(q->used + 2, &now))
-		return -1;
-	step = (uint16_t)(now - q->used_idx);
-	if (step)
-		check_used_idx(q, now, step);
-	if (step == 0 || step > q->size)
-		return 0; /* backwards or past size: the driver refuses it */
-	if (return_published(q, q->used_idx, step))
-		return -1;
-	q->used_idx = now;
-	return 0;
-}
-
-int sim_vq_fetch(struct sim_vq *q)
-{
-	uint16_t avail_idx, n;
-	int fetched = 0;
-
-	if (!q->ready || q->broken)
-		return 0;
-	if (sync_used_idx(q))
-		goto broken;
-	if (read16(q->avail + 2, &avail_idx))
-		goto broken;
-	n = (uint16_t)(avail_idx - q->last_avail);
-	/* 2.7.6: the driver cannot have more than size entries available,
-	 * plus one per head a lying used entry gave back before the device
-	 * fetched it (the driver may make it available again meanwhile). */
-	if (n > q->size + q->ncredits) {
-		sim_report(SIM_AVAIL_JUMP, NULL, NULL,
-			   "driver moves avail idx past the queue size "
-			   "[queue=%u] [avail_idx=%u] [last_seen=%u] [size=%u]",
-			   q->index, avail_idx, q->last_avail, q->size);
-		goto broken;
-	}
-	while (n-- && q->npending < SIM_VQ_PENDING_MAX) {
-		uint16_t head;
-		virtio_paddr_t slot = q->avail + 4 + 2u * (q->last_avail % q->size);
-
-		if (read16(slot, &head))
-			goto broken;
-		if (head >= q->size) {
-			sim_report(SIM_DESC_NEXT_RANGE, NULL, NULL,
-				   "driver makes a head available past the "
-				   "descriptor table [queue=%u] [head=%u] "
-				   "[size=%u]",
-				   q->index, head, q->size);
-			goto broken;
-		}
-		q->last_avail++;
-		fetched++;
-		q->held[head / 8] |= (uint8_t)(1u << (head % 8));
-		if (take_credit(q, head)) {
-			sim_trace("vq %llu: head %llu was returned in advance by "
-				  "a lying used entry; not served",
-				  q->index, head, 0, 0);
-			continue;
-		}
-		if (sim_decide_flag("vq.never")) {
-			sim_trace("vq %llu: head %llu never completes", q->index,
-				  head, 0, 0);
-			continue;
-		}
-		pending_push(q, head);
-	}
-	/* 2.7.10: ask to be notified as soon as anything new is added. */
-	if (q->event_idx) {
-		uint8_t b[2];
-
-		virtio_put_le16(b, q->last_avail);
-		if (sim_dma_write(q->used + 4 + 8u * q->size, b, 2))
-			goto broken;
-	}
-	return fetched;
-broken:
-	q->broken = true;
-	return -1;
+	return i;
 }
 
 bool sim_vq_pick(struct sim_vq *q, uint16_t *head)
 {
 	uint32_t i = 0;
 
-	if (sync_used_idx(q)) {
+	if (!q->packed && sim_split_sync(q)) {
 		q->broken = true;
 		return false;
 	}
@@ -307,6 +155,13 @@ bool sim_vq_pick(struct sim_vq *q, uint16_t *head)
 		return false;
 	if (q->npending > 1)
 		i = sim_decide_choice("vq.order", q->npending);
+	/* 2.7.9 / 2.8.9: with IN_ORDER the device uses buffers in the order
+	 * they were made available; any other is a lie the driver can see. */
+	q->order_lie = false;
+	if (i && q->in_order) {
+		q->order_lie = swallow_older(q, i) != 0;
+		i = 0;
+	}
 	if (i) {
 		/* Out of order: swap the chosen one to the front. */
 		unsigned a = q->pend_head, b = (q->pend_head + i) % SIM_VQ_PENDING_MAX;
@@ -321,148 +176,82 @@ bool sim_vq_pick(struct sim_vq *q, uint16_t *head)
 	return true;
 }
 
-static int chain_fail(struct sim_vq *q, enum sim_class cls, const char *msg,
-		      uint16_t head, const char *an, uint64_t a, const char *bn,
-		      uint64_t b)
+/* ---- the engines, behind one interface ------------------------------------ */
+
+int sim_vq_fetch(struct sim_vq *q)
+{
+	if (!q->ready || q->broken || q->lost)
+		return 0;
+	return q->packed ? sim_packed_fetch(q) : sim_split_fetch(q);
+}
+
+int sim_vq_chain(struct sim_vq *q, uint16_t head, struct sim_chain *c)
+{
+	int rc = q->packed ? sim_packed_chain(q, head, c)
+			   : sim_split_chain(q, head, c);
+
+	q->served = rc ? NULL : c;
+	if (rc == 0)
+		sim_trace("vq %llu: chain head=%llu descs=%llu bytes=%llu",
+			  q->index, head, c->ndesc, c->readable + c->writable);
+	return rc;
+}
+
+int sim_vq_push(struct sim_vq *q, uint16_t head, uint32_t len)
+{
+	const struct sim_chain *served =
+		q->served && q->served->head == head ? q->served : NULL;
+
+	bool lie = q->order_lie;
+
+	q->order_lie = false;
+	if (lie && served)
+		sim_oracle_lie(served, SIM_LIE_ORDER, head);
+	/* 2.7.9 / 2.8.9: a batch only of buffers the device used whole (the
+	 * driver assumes the skipped ones were), in order. */
+	if (q->in_order && !lie && q->npending && served &&
+	    len == served->writable && q->nbatch < SIM_VQ_BATCH_MAX &&
+	    sim_decide_flag("vq.batch")) {
+		q->batch_len[q->nbatch] = len;
+		q->batch[q->nbatch++] = head;
+		sim_trace("vq %llu: head %llu held back for a batch of %llu",
+			  q->index, head, q->nbatch, 0);
+		return 0;
+	}
+	return q->packed ? sim_packed_push(q, head, len)
+			 : sim_split_push(q, head, len);
+}
+
+int sim_vq_flush(struct sim_vq *q)
+{
+	uint16_t last;
+
+	if (!q->nbatch)
+		return 0;
+	/* The last one held back becomes the entry; it was used whole. */
+	last = q->batch[--q->nbatch];
+	q->served = NULL;
+	return q->packed ? sim_packed_push(q, last, q->batch_len[q->nbatch])
+			 : sim_split_push(q, last, q->batch_len[q->nbatch]);
+}
+
+bool sim_vq_need_interrupt(struct sim_vq *q, uint16_t old)
+{
+	return q->packed ? sim_packed_need_interrupt(q, old)
+			 : sim_split_need_interrupt(q, old);
+}
+
+/* ---- chains --------------------------------------------------------------- */
+
+int sim_vq_chain_fail(struct sim_vq *q, enum sim_class cls, const char *msg,
+		      uint16_t head, const char *an, uint64_t a,
+		      const char *bn, uint64_t b)
 {
 	sim_report(cls, NULL, NULL, "%s [queue=%u] [head=%u] [%s=%llu] [%s=%llu]",
 		   msg, q->index, head, an, (unsigned long long)a, bn,
 		   (unsigned long long)b);
 	q->broken = true;
 	return -1;
-}
-
-static void chain_add(struct sim_chain *c, virtio_paddr_t pa, uint32_t len,
-		      bool writable)
-{
-	struct sim_seg *s;
-
-	if (c->nseg == SIM_CHAIN_MAX) {
-		/* Keep the last buffer (it holds the status byte of most
-		 * requests); drop the one it replaces from the counts. */
-		s = &c->seg[SIM_CHAIN_MAX - 1];
-		*(s->writable ? &c->writable : &c->readable) -= s->len;
-		c->truncated = true;
-	} else {
-		s = &c->seg[c->nseg++];
-	}
-	s->paddr = pa;
-	s->len = len;
-	s->writable = writable;
-	*(writable ? &c->writable : &c->readable) += len;
-}
-
-/*
- * 2.7.5: follow NEXT through the ring's table and at most one indirect
- * table. Each finding names the rule from 2.7.5.3.1 / 2.7.4.2 it breaks.
- */
-static int walk(struct sim_vq *q, uint16_t head, struct sim_chain *c)
-{
-	virtio_paddr_t table = q->desc;
-	uint32_t tsize = q->size, steps = 0, i = head;
-	uint64_t total = 0;
-	bool in_indirect = false, seen_writable = false;
-
-	c->head = head;
-	c->nseg = 0;
-	c->ndesc = 0;
-	c->readable = c->writable = 0;
-	c->truncated = false;
-	for (;;) {
-		uint8_t d[16];
-		virtio_paddr_t addr;
-		uint32_t len;
-		uint16_t flags, next;
-
-		if (i >= tsize)
-			return chain_fail(q, SIM_DESC_NEXT_RANGE,
-					  "driver chains to a descriptor past "
-					  "the end of its table",
-					  head, "next", i, "table_size", tsize);
-		/* More steps than entries: some entry was visited twice. */
-		if (++steps > tsize)
-			return chain_fail(q, SIM_DESC_LOOP,
-					  "driver makes a descriptor chain "
-					  "that loops",
-					  head, "steps", steps, "table_size",
-					  tsize);
-		if (sim_dma_read(table + 16u * i, d, 16)) {
-			q->broken = true;
-			return -1;
-		}
-		addr = virtio_get_le64(d);
-		len = virtio_get_le32(d + 8);
-		flags = virtio_get_le16(d + 12);
-		next = virtio_get_le16(d + 14);
-		if (flags & VIRTQ_DESC_F_INDIRECT) {
-			if (in_indirect)
-				return chain_fail(q, SIM_DESC_MALFORMED,
-						  "driver puts an indirect "
-						  "descriptor inside an "
-						  "indirect table",
-						  head, "index", i, "len", len);
-			if (!q->indirect)
-				return chain_fail(q, SIM_DESC_MALFORMED,
-						  "driver uses an indirect "
-						  "descriptor without "
-						  "negotiating "
-						  "RING_INDIRECT_DESC",
-						  head, "index", i, "flags",
-						  flags);
-			if (flags & VIRTQ_DESC_F_NEXT)
-				return chain_fail(q, SIM_DESC_MALFORMED,
-						  "driver sets both INDIRECT "
-						  "and NEXT in a descriptor",
-						  head, "index", i, "flags",
-						  flags);
-			if (len == 0 || len % 16)
-				return chain_fail(q, SIM_DESC_MALFORMED,
-						  "driver gives an indirect "
-						  "table whose length is not a "
-						  "non-zero multiple of 16",
-						  head, "index", i, "len", len);
-			table = addr;
-			tsize = len / 16;
-			in_indirect = true;
-			steps = 0;
-			i = 0;
-			continue;
-		}
-		if (flags & VIRTQ_DESC_F_WRITE)
-			seen_writable = true;
-		else if (seen_writable)
-			return chain_fail(q, SIM_DESC_MALFORMED,
-					  "driver puts a device-readable "
-					  "descriptor after a writable one",
-					  head, "index", i, "flags", flags);
-		if (++c->ndesc > q->size)
-			return chain_fail(q, SIM_DESC_MALFORMED,
-					  "driver makes a chain longer than "
-					  "the queue size",
-					  head, "buffers", c->ndesc, "size",
-					  q->size);
-		total += len;
-		if (total > UINT32_MAX)
-			return chain_fail(q, SIM_DESC_MALFORMED,
-					  "driver makes a chain longer than "
-					  "4 GiB in total",
-					  head, "index", i, "bytes", total);
-		chain_add(c, addr, len, flags & VIRTQ_DESC_F_WRITE);
-		if (!(flags & VIRTQ_DESC_F_NEXT))
-			break;
-		i = next;
-	}
-	sim_trace("vq %llu: chain head=%llu descs=%llu bytes=%llu", q->index,
-		  head, c->ndesc, c->readable + c->writable);
-	return 0;
-}
-
-int sim_vq_chain(struct sim_vq *q, uint16_t head, struct sim_chain *c)
-{
-	int rc = walk(q, head, c);
-
-	q->served = rc ? NULL : c;
-	return rc;
 }
 
 /* Walk the kept buffers of one direction as a single byte stream. */
@@ -503,63 +292,4 @@ int64_t sim_chain_write(const struct sim_chain *c, uint64_t off,
 			const void *src, uint64_t len)
 {
 	return chain_copy(c, true, off, (uint8_t *)(uintptr_t)src, len);
-}
-
-int sim_vq_push(struct sim_vq *q, uint16_t head, uint32_t spec_len)
-{
-	uint8_t e[8], b[2];
-	uint32_t id = (uint32_t)sim_decide("vq.used_id", head, 4), len;
-	const struct sim_chain *served =
-		q->served && q->served->head == head ? q->served : NULL;
-	uint16_t step;
-
-	len = (uint32_t)sim_decide("vq.used_len", spec_len, 4);
-	step = (uint16_t)sim_decide("vq.used_idx", 1, 2);
-	virtio_put_le32(e, id);
-	virtio_put_le32(e + 4, len);
-	/* 2.7.8: the element first, then the index that publishes it. */
-	if (sim_dma_write(q->used + 4 + 8u * (q->used_idx % q->size), e, 8))
-		goto broken;
-	if (step != 0 && id == head && len == spec_len && served &&
-	    len == served->writable)
-		/* The usual answer: the chain back, all it wrote counting. */
-		q->held[id / 8] &= (uint8_t)~(1u << (id % 8));
-	else if (step != 0)
-		published(q, id, len, head, served,
-			  id == head && len == spec_len);
-	if (step != 0 && id != head)
-		returned(q, id);
-	/* A jump publishes stale entries too. */
-	if (step > 1 && return_published(q, (uint16_t)(q->used_idx + 1),
-					 step - 1u < q->size ? step - 1u : q->size))
-		goto broken;
-	if (step != 1)
-		check_used_idx(q, (uint16_t)(q->used_idx + step), step);
-	q->used_idx = (uint16_t)(q->used_idx + step);
-	virtio_put_le16(b, q->used_idx);
-	if (sim_dma_write(q->used + 2, b, 2))
-		goto broken;
-	sim_trace("vq %llu: used id=%llu len=%llu idx=%llu", q->index, id, len,
-		  q->used_idx);
-	sim_progress();
-	return 0;
-broken:
-	q->broken = true;
-	return -1;
-}
-
-bool sim_vq_need_interrupt(struct sim_vq *q, uint16_t old)
-{
-	uint16_t v;
-
-	if (q->event_idx) {
-		/* 2.7.10: vring_need_event(used_event, new, old). */
-		if (read16(q->avail + 4 + 2u * q->size, &v))
-			return false;
-		return (uint16_t)(q->used_idx - v - 1) <
-		       (uint16_t)(q->used_idx - old);
-	}
-	if (read16(q->avail, &v))
-		return false;
-	return !(v & VIRTQ_AVAIL_F_NO_INTERRUPT);
 }

@@ -157,7 +157,8 @@ static int probe(struct virtio_transport **t, const char **step)
 	if (!d)
 		usage("sim_blk_create refused the device", "");
 	dev = d->model;
-	sim_vdev_offer_rings(d, !opt.no_indirect, !opt.no_event_idx);
+	sim_vdev_offer_rings(d, (opt.no_indirect ? 0 : SIM_RING_INDIRECT) |
+				    (opt.no_event_idx ? 0 : SIM_RING_EVENT_IDX));
 	if (!strcmp(opt.transport, "pci"))
 		tr = opt.pci_firmware	 ? FUZZ_PCI_FIRMWARE_BARS
 		     : opt.pci_no_assign ? FUZZ_PCI_UNASSIGNED

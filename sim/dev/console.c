@@ -179,6 +179,7 @@ static void serve_rx(struct sim_console *c)
 			break;
 		any = true;
 	}
+	(void)sim_vq_flush(q); /* an IN_ORDER batch held back (vq.batch) */
 	if (q->broken)
 		sim_vdev_needs_reset(d);
 	if (any && sim_vq_need_interrupt(q, old))

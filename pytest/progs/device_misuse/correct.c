@@ -8,6 +8,7 @@
 #include "hand.h"
 #include "sim/decide.h"
 #include "sim/sim.h"
+#include "sim/vdev.h"
 #include "virtio/access.h"
 
 /* ---- correct use ------------------------------------------------------------ */
@@ -275,6 +276,31 @@ static int ok_deferred(void)
 	return 0;
 }
 
+/* vdev.needs_reset: the device enters its error state at a notification
+ * (status bit, config interrupt, nothing served) until the driver resets
+ * it; then it serves again. */
+static int ok_needs_reset(void)
+{
+	sim_vdev_allow_needs_reset(&blk->dev, true);
+	bring_up(0);
+	blk_request(VIRTIO_BLK_T_IN, 0, 512);
+	EXPECT(used_idx() == 0, "served in the error state");
+	EXPECT(status_get() == (0xf | VIRTIO_STATUS_DEVICE_NEEDS_RESET),
+	       "status 0x%x", status_get());
+	EXPECT(isr() & VIRTIO_MMIO_INT_CONFIG, "no config interrupt");
+	status_set(0);
+	EXPECT(status_get() == 0, "reset leaves status 0x%x", status_get());
+	memset(drv.ring, 0, 4096);
+	memset(drv.used, 0, 4096);
+	drv.avail_idx = 0;
+	bring_up(0);
+	blk_request(VIRTIO_BLK_T_IN, 0, 512);
+	EXPECT(used_idx() == 1 && used_len(0) == 513 && status_get() == 0xf,
+	       "after reset: used idx %u status 0x%x", used_idx(), status_get());
+	status_set(0);
+	return 0;
+}
+
 static int ok_out_of_order(void)
 {
 	bring_up(0);
@@ -420,5 +446,7 @@ const struct scenario correct_scenarios[] = {
 	{ "ok-features-refused", MMIO2, ok_features_refused, "vdev.features_ok@1=1", 0 },
 	{ "ok-vq-deferred-completion", MMIO2, ok_deferred, "vq.defer@1=1", 0 },
 	{ "ok-vq-out-of-order", MMIO2, ok_out_of_order, "vq.defer@1=1,vq.order@1=1", 0 },
+	{ "ok-needs-reset", MMIO2, ok_needs_reset, "vdev.needs_reset@1=1", 0 },
+	{ "ok-needs-reset-pci", PCI, ok_needs_reset, "vdev.needs_reset@1=1", 0 },
 };
 const size_t correct_scenario_count = sizeof(correct_scenarios) / sizeof(correct_scenarios[0]);

@@ -188,8 +188,10 @@ int sim_split_sync(struct sim_vq *q)
 	if (read16(q->used + 2, &now))
 		return -1;
 	step = (uint16_t)(now - q->used_idx);
-	if (step)
+	if (step) {
 		check_used_idx(q, now, step);
+		sim_oracle_desync();
+	}
 	if (step == 0 || step > q->size)
 		return 0; /* backwards or past size: the driver refuses it */
 	if (return_published(q, q->used_idx, step))
@@ -402,8 +404,10 @@ int sim_split_push(struct sim_vq *q, uint16_t head, uint32_t spec_len)
 			     step - spec_step < q->size ? step - spec_step
 							: q->size))
 		goto broken;
-	if (step != spec_step)
+	if (step != spec_step) {
 		check_used_idx(q, (uint16_t)(q->used_idx + step), step);
+		sim_oracle_desync();
+	}
 	q->used_idx = (uint16_t)(q->used_idx + step);
 	virtio_put_le16(b, q->used_idx);
 	if (sim_dma_write(q->used + 2, b, 2))

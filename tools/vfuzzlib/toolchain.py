@@ -71,7 +71,9 @@ def missing_packages(extra=()):
     """Debian packages to install: those of TOOLS and of `extra` (more
     (executable, package) pairs a command needs) whose executable is missing."""
     pkgs = [pkg for exe, pkg in TOOLS if not shutil.which(exe)]
-    pkgs += [pkg for exe, pkg in extra if not shutil.which(exe) and pkg not in pkgs]
+    for exe, pkg in extra:
+        if not shutil.which(exe) and pkg not in pkgs:
+            pkgs.append(pkg)
     if not os.access(PYTHON, os.X_OK):
         pkgs += ["python3", "python3-pytest"]
     elif not has_pytest():

@@ -18,15 +18,18 @@ def files(d):
     return [p for p in d.rglob("*") if p.is_file() and not p.name.startswith(".")]
 
 
-def test_coverage_prints_a_drivers_table_and_writes_the_html_report(tmp_path):
+def test_coverage_prints_a_drivers_table_lists_uncovered_lines_and_writes_html(tmp_path):
     out = tmp_path / "cov"
-    proc = run_vfuzz("coverage", "rng_mmio", "--out", out)
+    proc = run_vfuzz("coverage", "rng_mmio", "--uncovered", "--out", out)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     rows = {m[0]: tuple(map(int, m[1:])) for m in ROW.findall(proc.stdout)}
     assert "drivers/dev/rng.c" in rows and "drivers/transport/mmio.c" in rows, proc.stdout
     lc, ln, bc, bn = rows["drivers/dev/rng.c"]
     assert 0 < lc <= ln and 0 < bc <= bn, rows["drivers/dev/rng.c"]
     assert all(p.startswith("drivers/") for p in rows), rows
+    # --uncovered lists exactly the lines the table counts as not run.
+    listed = re.findall(r"^drivers/dev/rng\.c:(\d+): ", proc.stdout, re.M)
+    assert len(listed) == ln - lc, (len(listed), rows["drivers/dev/rng.c"])
     assert (out / "html" / "index.html").is_file()
     html = (out / "html" / "index.html").read_text()
     assert "rng.c" in html and "sim/" not in html, "the HTML report covers drivers/ only"

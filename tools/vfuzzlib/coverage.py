@@ -8,6 +8,7 @@ drivers/."""
 import datetime
 import json
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -114,6 +115,25 @@ def summarize(export):
     return sorted(rows)
 
 
+_SHOW_LINE = re.compile(r"^\s*(\d+)\|\s*(\S*)\|(.*)$")
+
+
+def uncovered(cov_tool, profdata, objects):
+    """[(repository path, line, source)] of every line of drivers/ with
+    code that no input ran, from `llvm-cov show` (a count of 0)."""
+    text = _run([cov_tool, "show", f"-instr-profile={profdata}", "-show-line-counts"] + objects
+                + [str(core.ROOT / REPORTED)], "llvm-cov show")
+    out, path = [], None
+    for line in text.splitlines():
+        if line.startswith("/") and line.endswith(":"):
+            path = rel(line[:-1])
+            continue
+        m = _SHOW_LINE.match(line)
+        if m and path and m.group(2) == "0":
+            out.append((path, int(m.group(1)), m.group(3).strip()))
+    return out
+
+
 def _pct(a, b):
     return f"{100.0 * a / b:5.1f}%" if b else "    -"
 
@@ -171,6 +191,10 @@ def cmd_coverage(args):
     if not rows:
         raise Error(f"the profile covers no file under {REPORTED}/")
     tl = print_table(rows)
+    if args.uncovered:
+        for path, n, src in uncovered(cov_tool, profdata, objects):
+            print(f"{path}:{n}: {src}")
+        print(flush=True)
     summary = dict(targets=targets, inputs=total, inputs_with_finding=lost,
                    corpora={t: [rel(d) for d in extra[t]] for t in targets if extra[t]},
                    files={r[0]: dict(lines_covered=r[1], lines=r[2], branches_covered=r[3],

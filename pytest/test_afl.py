@@ -39,7 +39,7 @@ def test_afl_crash_is_deduplicated_and_filed_like_libfuzzer(tmp_path):
     out = tmp_path / "run"
     (out / "planted" / "corpus").mkdir(parents=True)
     (out / "planted" / "corpus" / "seed").write_text("heap-reae 3")
-    proc = run_vfuzz("fuzz", "--engine", "afl", "planted", "--time", "15", "--jobs", "1",
+    proc = run_vfuzz("fuzz", "--engine", "afl", "planted", "--time", "20", "--jobs", "1",
                      "--out", out, timeout=900)
     text = proc.stdout + proc.stderr
     assert not afl_processes(str(out)), "afl-fuzz processes outlived ./vfuzz fuzz"

@@ -376,7 +376,8 @@ def cmd_fuzz(args):
         raise Error("something modified corpus/ while fuzzing; it must stay read-only")
     errors = [r for r in results if r["error"]]
     if errors:
-        raise Error("libFuzzer failed for " + ", ".join(r["target"] for r in errors))
+        raise Error(("AFL++" if engine == "afl" else "libFuzzer") + " failed for "
+                    + ", ".join(r["target"] for r in errors))
     if interrupted:
         return 130
     return EXIT_FOUND if findings or unreproducible else 0

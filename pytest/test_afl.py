@@ -5,7 +5,7 @@ deduplication and filing, with the same output layout and repro commands;
 no afl-fuzz process outlives the run. afl++ is installed on first use
 (as the other tools are).
 
-The target is the hidden `planted` (fuzz/planted.c), from a seed one bit
+The target is the hidden `planted` (fuzz/planted.c), from seeds one bit
 away from a planted heap overflow ("heap-reae 3" -> "heap-read 3")."""
 
 import json
@@ -38,8 +38,14 @@ def afl_processes(marker):
 def test_afl_crash_is_deduplicated_and_filed_like_libfuzzer(tmp_path):
     out = tmp_path / "run"
     (out / "planted" / "corpus").mkdir(parents=True)
-    (out / "planted" / "corpus" / "seed").write_text("heap-reae 3")
-    proc = run_vfuzz("fuzz", "--engine", "afl", "planted", "--time", "20", "--jobs", "1",
+    # Each seed is one bit flip from the bug, at another byte: AFL++'s
+    # random mutations find one within seconds even on a loaded machine.
+    name = b"heap-read"
+    for i in range(len(name)):
+        seed = bytearray(name + b" 3")
+        seed[i] ^= 1
+        (out / "planted" / "corpus" / f"seed-{i}").write_bytes(bytes(seed))
+    proc = run_vfuzz("fuzz", "--engine", "afl", "planted", "--time", "30", "--jobs", "1",
                      "--out", out, timeout=900)
     text = proc.stdout + proc.stderr
     assert not afl_processes(str(out)), "afl-fuzz processes outlived ./vfuzz fuzz"

@@ -14,6 +14,8 @@ import re
 import shutil
 from pathlib import Path
 
+import pytest
+
 from helpers import ROOT, run_vfuzz, vfuzz
 
 PROGRESS = re.compile(r"^vfuzz: \[planted\]\s+\d+s  execs \d+ \(\d+/s\)  cov \d+  ft \d+  "
@@ -35,6 +37,7 @@ def afl_processes(marker):
     return pids
 
 
+@pytest.mark.slow
 def test_afl_crash_is_deduplicated_and_filed_like_libfuzzer(tmp_path):
     out = tmp_path / "run"
     (out / "planted" / "corpus").mkdir(parents=True)

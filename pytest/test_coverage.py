@@ -8,6 +8,8 @@ import json
 import re
 import shutil
 
+import pytest
+
 from helpers import ROOT, run_vfuzz
 from test_cli import assert_one_line_error
 
@@ -18,6 +20,7 @@ def files(d):
     return [p for p in d.rglob("*") if p.is_file() and not p.name.startswith(".")]
 
 
+@pytest.mark.slow
 def test_coverage_prints_a_drivers_table_lists_uncovered_lines_and_writes_html(tmp_path):
     out = tmp_path / "cov"
     proc = run_vfuzz("coverage", "rng_mmio", "--uncovered", "--out", out)
@@ -39,6 +42,7 @@ def test_coverage_prints_a_drivers_table_lists_uncovered_lines_and_writes_html(t
     assert summary["files"]["drivers/dev/rng.c"]["lines_covered"] == lc
 
 
+@pytest.mark.slow
 def test_coverage_replays_a_fuzz_run_corpus_too(tmp_path):
     run = tmp_path / "fuzz-run"
     shutil.copytree(ROOT / "corpus" / "console_mmio", run / "rng_mmio" / "corpus")

@@ -30,6 +30,7 @@ def msan():
     return ROOT / "build" / "msan"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("target", TARGETS)
 def test_corpus_replays_clean_under_msan(msan, target):
     dirs = [d for d in (CORPUS / target, CORPUS / "regressions" / target) if d.is_dir()]

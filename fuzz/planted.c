@@ -15,8 +15,7 @@
 #include <string.h>
 
 #include "fuzz/harness.h"
-#include "sim/device.h"
-#include "sim/sim.h"
+#include "sim/device.h" /* sim_dma_write; includes sim/sim.h */
 #include "virtio/hal.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -18,7 +18,6 @@ import socket
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 from . import core
 from .core import INPUT_TIMEOUT, PROGRESS_EVERY, _options, exit_status, rel, sanitizer_env, say

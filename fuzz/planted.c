@@ -108,10 +108,12 @@ static int plant(const char *name, unsigned n)
 		uint8_t *volatile p = malloc(16);
 		virtio_paddr_t pa;
 		uint8_t one = 1;
-		if (virtio_share(&sim_hal, p, 16, VIRTIO_DIR_DEVICE_TO_DRIVER, &pa))
+		if (virtio_share(&sim_hal, p, 16, VIRTIO_DIR_DEVICE_TO_DRIVER,
+				 &pa))
 			return 1;
 		sim_dma_write(pa, &one, 1);
-		virtio_unshare(&sim_hal, pa, p, 16, VIRTIO_DIR_DEVICE_TO_DRIVER);
+		virtio_unshare(&sim_hal, pa, p, 16,
+			       VIRTIO_DIR_DEVICE_TO_DRIVER);
 		if (p[name[0] == 'u' ? 1 + n % 15 : 0] == 0xa5)
 			sink = 1;
 		free(p);

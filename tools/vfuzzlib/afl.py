@@ -113,6 +113,9 @@ class Instance:
         self.sock.setblocking(False)
         self.port = self.sock.getsockname()[1]
         self.live = {}
+        # A resumed instance (--out of an earlier run) counts on from its
+        # totals: this run's are what it adds to them.
+        self.before = self._file()
 
     def poll(self):
         while True:
@@ -123,14 +126,20 @@ class Instance:
             for k, v in parse_fields(data.decode(errors="replace")).items():
                 self.live[k] = max(self.live.get(k, 0), v)
 
+    def _file(self):
+        try:
+            return parse_fields((self.dir / "fuzzer_stats").read_text(errors="replace"))
+        except OSError:
+            return {}
+
     def stats(self):
         self.poll()
-        try:
-            out = parse_fields((self.dir / "fuzzer_stats").read_text(errors="replace"))
-        except OSError:
-            out = {}
+        out = self._file()
         for k, v in self.live.items():
             out[k] = max(out.get(k, 0), v)  # every counter only grows
+        if out:
+            for k in ("execs", "crashes", "timeouts"):
+                out[k] = max(0, out.get(k, 0) - self.before.get(k, 0))
         return out
 
     def close(self):

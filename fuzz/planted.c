@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "fuzz/harness.h"
-#include "sim/sim.h"
+#include "sim/device.h" /* sim_dma_write; includes sim/sim.h */
 #include "virtio/hal.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -100,6 +100,23 @@ static int plant(const char *name, unsigned n)
 			virtio_dma_dealloc(&sim_hal, pa, va, 1);
 		else
 			sink = ((volatile uint8_t *)va)[n % 4096];
+	} else if (!strcmp(name, "unwritten-read") ||
+		   !strcmp(name, "written-read")) {
+		/* A DeviceToDriver buffer the device writes only the first
+		 * byte of; the driver then branches on byte 1 + n % 15 (never
+		 * written: uninitialized to MSan) or on byte 0 (written). */
+		uint8_t *volatile p = malloc(16);
+		virtio_paddr_t pa;
+		uint8_t one = 1;
+		if (virtio_share(&sim_hal, p, 16, VIRTIO_DIR_DEVICE_TO_DRIVER,
+				 &pa))
+			return 1;
+		sim_dma_write(pa, &one, 1);
+		virtio_unshare(&sim_hal, pa, p, 16,
+			       VIRTIO_DIR_DEVICE_TO_DRIVER);
+		if (p[name[0] == 'u' ? 1 + n % 15 : 0] == 0xa5)
+			sink = 1;
+		free(p);
 	} else if (!strcmp(name, "fuzz-build-only") ||
 		   !strcmp(name, "replay-build-only")) {
 		/* The two builds disagree by design: ./vfuzz repro's tests. */

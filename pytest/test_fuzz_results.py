@@ -72,7 +72,7 @@ def test_a_regression_that_reproduces_is_a_finding_at_once(tmp_path, monkeypatch
     (regs / "heap-overflow-when-asked").write_bytes(b"heap-read")
     before = _tree(root / "corpus")
     monkeypatch.setattr(vfuzz.core, "ROOT", root)
-    monkeypatch.setattr(vfuzz.campaign, "ensure_tools", lambda: None)
+    monkeypatch.setattr(vfuzz.campaign, "ensure_tools", lambda *a, **k: None)
     monkeypatch.setattr(vfuzz.campaign, "build", lambda *a, **k: None)
     out = tmp_path / "out"
     args = argparse.Namespace(targets=["planted"], time=1, jobs=1, out=str(out), json=False)

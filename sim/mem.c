@@ -16,6 +16,13 @@
 #include "sim/decide.h"
 #include "sim/internal.h"
 
+#if defined(__has_feature)
+#if __has_feature(memory_sanitizer)
+#define SIM_MSAN 1
+#include <sanitizer/msan_interface.h>
+#endif
+#endif
+
 #define POISON_BYTE 0xa5 /* DEVICE_TO_DRIVER bounce memory before the device writes */
 
 enum obj_kind { OBJ_DMA = 1, OBJ_SHARE };
@@ -457,6 +464,60 @@ static int sim_dma_dealloc(void *ctx, virtio_paddr_t paddr, void *vaddr,
 	return 0;
 }
 
+/*
+ * Under MemorySanitizer, the bytes of a DeviceToDriver buffer that the
+ * device neither wrote nor answered for come back uninitialized: a real
+ * bounce buffer or IOMMU mapping hands back whatever was there, so a
+ * driver that branches on them (a status byte past the used len, a field
+ * the device left out) or passes them on is an MSan report. The bounce
+ * side starts uninitialized at share (its origin: the driver's share
+ * call); the device's writes initialize what they store, and the copy
+ * back at unshare carries that shadow into the driver's buffer. Then what
+ * the oracles count written (sim/oracle.c: a used len that claims bytes
+ * the device did not store, every byte after refetch rewrites) is
+ * initialized too: the driver could not tell those from real data. A Both
+ * buffer keeps the driver's own bytes (and their shadow) where the device
+ * wrote none.
+ */
+#ifdef SIM_MSAN
+static void msan_bounce_unwritten(void *bounce, size_t len, enum virtio_dir dir)
+{
+	if (dir == VIRTIO_DIR_DEVICE_TO_DRIVER)
+		__msan_allocated_memory(bounce, len);
+}
+
+static void msan_claimed(const struct obj *o)
+{
+	uint8_t *b = o->vaddr;
+	const struct sim_share_marks *m = &o->marks;
+	size_t base = (size_t)(o->paddr - sim_dma_base);
+
+	if (o->dir != VIRTIO_DIR_DEVICE_TO_DRIVER)
+		return;
+	if (sim_refetch_rewrites()) {
+		__msan_unpoison(b, o->len);
+	} else if (m->written == SIM_WRITTEN_SPAN) {
+		size_t hi = m->hi < o->len ? m->hi : o->len;
+		if (m->lo < hi)
+			__msan_unpoison(b + m->lo, hi - m->lo);
+	} else if (m->written == SIM_WRITTEN_BITS) {
+		for (size_t i = 0; i < o->len; i++)
+			if (sim_written[(base + i) / 8] >> ((base + i) & 7) & 1)
+				__msan_unpoison(b + i, 1);
+	}
+}
+#else
+static void msan_bounce_unwritten(void *bounce, size_t len, enum virtio_dir dir)
+{
+	(void)bounce, (void)len, (void)dir;
+}
+
+static void msan_claimed(const struct obj *o)
+{
+	(void)o;
+}
+#endif
+
 static struct obj *overlapping_share(const uint8_t *b, size_t len)
 {
 	for (uint32_t i = 0; i < nlive_shares; i++) {
@@ -510,6 +571,7 @@ static int sim_share(void *ctx, void *buf, size_t len, enum virtio_dir dir,
 		driver_copy(bounce, buf, len);
 	else
 		window_fill(bounce, POISON_BYTE, len);
+	msan_bounce_unwritten(bounce, len, dir);
 	granules(buf, len, true);
 	live_shares[nlive_shares++] = id - 1;
 	*paddr = o->paddr;
@@ -574,6 +636,7 @@ static void sim_unshare(void *ctx, virtio_paddr_t paddr, void *buf, size_t len,
 			check_driver(o->vaddr, o->len, true);
 		driver_copy(o->vaddr,
 			    page_host((size_t)page_of_paddr(o->paddr)), o->len);
+		msan_claimed(o);
 	}
 	if (matched) /* what the device gave back, for the oracles */
 		sim_oracle_unshared(o->vaddr, o->len, o->paddr,

@@ -14,6 +14,12 @@
 #ifdef SIM_ASAN
 #include <sanitizer/common_interface_defs.h>
 #endif
+#if defined(__has_feature)
+#if __has_feature(memory_sanitizer)
+#define SIM_MSAN 1
+#include <sanitizer/msan_interface.h>
+#endif
+#endif
 
 static const char *const class_name[SIM_CLASS_COUNT_] = {
 	[SIM_OK] = "none",
@@ -79,9 +85,21 @@ enum sim_class sim_last_finding(void)
 	return last;
 }
 
+#ifdef SIM_MSAN
+/* An MSan report ends the process: the trace tail follows it, as it
+ * follows every sim report. */
+static void msan_died(void)
+{
+	sim_trace_dump_tail();
+}
+#endif
+
 void sim_report_init(bool record)
 {
 	sim_record_mode = record;
+#ifdef SIM_MSAN
+	__msan_set_death_callback(msan_died);
+#endif
 }
 
 void sim_report_reset(void)

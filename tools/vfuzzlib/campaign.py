@@ -16,7 +16,7 @@ import sys
 import time
 from pathlib import Path
 
-from . import core
+from . import afl, core
 from .core import (EXIT_FOUND, INPUT_TIMEOUT, MAX_REPLAYS, MAX_SLOW_REPLAYS,
                    PROGRESS_EVERY, REPLAY_TIMEOUT, Error, _free_name, _write_new,
                    exit_status, nproc, rel, sanitizer_env, say)
@@ -334,12 +334,15 @@ def cmd_fuzz(args):
     for t in targets:
         libfuzzer_flags(t)  # a bad .options file fails before the build
     jobs = args.jobs or nproc()
+    engine = getattr(args, "engine", None) or "libfuzzer"
     stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     out = Path(args.out or core.ROOT / "out" / f"fuzz-{stamp}").resolve()
     if out == (core.ROOT / "corpus").resolve() or (core.ROOT / "corpus").resolve() in out.parents:
         raise Error("--out must not be inside corpus/ (it is read-only to fuzzing)")
-    ensure_tools()
-    build("fuzz", targets)
+    ensure_tools(afl.TOOLS if engine == "afl" else ())
+    if engine == "afl":
+        build(afl.PRESET, targets)
+    build("fuzz", targets)  # also the second opinion of deduplication
     build("replay", targets)
     out.mkdir(parents=True, exist_ok=True)
     guarded = [core.ROOT / "corpus" / t for t in targets] + [core.ROOT / "corpus" / "regressions" / t for t in targets]
@@ -349,7 +352,7 @@ def cmd_fuzz(args):
     for t in targets:
         if interrupted:
             break
-        res, interrupted = fuzz_one(t, out, args.time, jobs)
+        res, interrupted = (afl.fuzz_one if engine == "afl" else fuzz_one)(t, out, args.time, jobs)
         results.append(res)
     findings = []
     for res in results:
@@ -373,10 +376,10 @@ def cmd_fuzz(args):
     if _tree_state(guarded) != before:
         error = "something modified corpus/ while fuzzing; it must stay read-only"
     elif any(r["error"] for r in results):
-        error = "libFuzzer failed for " + ", ".join(r["target"] for r in results if r["error"])
+        error = ("AFL++" if engine == "afl" else "libFuzzer") + " failed for " + ", ".join(r["target"] for r in results if r["error"])
     status = (core.EXIT_ERROR if error else 130 if interrupted
               else EXIT_FOUND if findings or unreproducible else 0)
-    summary = dict(out=str(out), time_per_target=args.time, jobs=jobs, interrupted=interrupted,
+    summary = dict(out=str(out), engine=engine, time_per_target=args.time, jobs=jobs, interrupted=interrupted,
                    exit_status=status, error=error,
                    targets=results, findings=findings, unreproducible=unreproducible)
     (out / "summary.json.tmp").write_text(json.dumps(summary, indent=2) + "\n")

@@ -84,6 +84,8 @@ def sanitizer_env(extra=None, fuzzing=False, symbolize=True):
         ubsan = f"abort_on_error=1:halt_on_error=1:{sym}:report_error_type=1"
     env["ASAN_OPTIONS"] = _options(asan, env.get("ASAN_OPTIONS"))
     env["UBSAN_OPTIONS"] = _options(ubsan, env.get("UBSAN_OPTIONS"), "print_stacktrace=1")
+    # The msan preset's binaries (never fuzzed): abort like a replay's ASan.
+    env["MSAN_OPTIONS"] = _options(f"abort_on_error=1:{sym}", env.get("MSAN_OPTIONS"))
     env.update(extra or {})
     return env
 

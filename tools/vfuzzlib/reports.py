@@ -13,6 +13,8 @@ from . import core
 
 _FINDING = re.compile(r"==vfuzz== FINDING ([A-Za-z0-9_-]+):")
 _ASAN = re.compile(r"ERROR: AddressSanitizer: ([A-Za-z0-9_-]+)")
+# The msan preset: "WARNING: MemorySanitizer: use-of-uninitialized-value".
+_MSAN = re.compile(r"WARNING: MemorySanitizer: ([A-Za-z0-9_-]+)")
 _LSAN = re.compile(r"ERROR: LeakSanitizer: detected memory leaks")
 _UBSAN = re.compile(r"runtime error: ")
 _UBSAN_KIND = re.compile(r"SUMMARY: UndefinedBehaviorSanitizer: ([A-Za-z0-9_-]+)")
@@ -58,12 +60,13 @@ def parse_finding(text):
     """(class, first report line) of the first finding in `text`, or None.
 
     Sim findings keep their class; others become asan-<kind>, ubsan-<kind>,
-    lsan-leak, libfuzzer-<timeout|out-of-memory|deadly-signal|...>. Sim
+    msan-<kind>, lsan-leak, libfuzzer-<timeout|out-of-memory|deadly-signal|...>. Sim
     first, since a sim finding ends in an abort libFuzzer also reports.
     """
     lines = text.splitlines()
     for pattern, name in ((_FINDING, lambda m: m.group(1)),
                           (_ASAN, lambda m: "asan-" + m.group(1).lower()),
+                          (_MSAN, lambda m: "msan-" + m.group(1).lower()),
                           (_UBSAN, None),
                           (_LSAN, lambda m: "lsan-leak"),
                           (_LIBFUZZER, lambda m: "libfuzzer-" + m.group(1).strip().replace(" ", "-"))):
@@ -107,7 +110,7 @@ def _line_col(location):
 def _is_user(func, where):
     """A frame of the code under test: the driver or the target's own file,
     not sim/, the harness, the replay main, libc or a runtime."""
-    if where is None or func.startswith(("__asan", "__sanitizer", "__ubsan", "fuzzer::")):
+    if where is None or func.startswith(("__asan", "__msan", "__sanitizer", "__ubsan", "fuzzer::")):
         return False
     return not (where.startswith(("sim/", "fuzz/harness")) or where == "fuzz/replay_main.c")
 
@@ -142,12 +145,12 @@ def user_frames(text, count=3):
 
 
 _UBSAN_AT = re.compile(r"^\s*(\S+?):(\d+):(\d+): runtime error: ")
-_SUMMARY_AT = re.compile(r"^SUMMARY: AddressSanitizer: \S+ (\S+?)((?::\d+)+)(?: in |$)")
+_SUMMARY_AT = re.compile(r"^SUMMARY: (?:Address|Memory)Sanitizer: \S+ (\S+?)((?::\d+)+)(?: in |$)")
 
 
 def source_location(text):
     """Where the sanitizer says the error is, "file:line:col" in the
-    repository (UBSan's message, ASan's SUMMARY), or None."""
+    repository (UBSan's message, ASan's or MSan's SUMMARY), or None."""
     for line in text.splitlines():
         m = _UBSAN_AT.match(line)
         if m and _repo_path(m.group(1)):

@@ -67,8 +67,13 @@ def has_pytest():
         return False
 
 
-def missing_packages():
+def missing_packages(extra=()):
+    """Debian packages to install: those of TOOLS and of `extra` (more
+    (executable, package) pairs a command needs) whose executable is missing."""
     pkgs = [pkg for exe, pkg in TOOLS if not shutil.which(exe)]
+    for exe, pkg in extra:
+        if not shutil.which(exe) and pkg not in pkgs:
+            pkgs.append(pkg)
     if not os.access(PYTHON, os.X_OK):
         pkgs += ["python3", "python3-pytest"]
     elif not has_pytest():
@@ -82,9 +87,10 @@ def missing_packages():
     return pkgs
 
 
-def ensure_tools():
-    """Install missing tools with apt-get; nothing (no apt call) when all are there."""
-    pkgs = missing_packages()
+def ensure_tools(extra=()):
+    """Install missing tools (TOOLS and `extra`) with apt-get; nothing (no
+    apt call) when all are there."""
+    pkgs = missing_packages(extra)
     if not pkgs:
         return
     if os.geteuid() == 0:
@@ -106,7 +112,7 @@ def ensure_tools():
         if proc.returncode:
             sys.stderr.write(proc.stdout)
             raise Error(f"'{' '.join(cmd)}' failed (exit {proc.returncode}); output above")
-    still = missing_packages()
+    still = missing_packages(extra)
     if still:
         raise Error(f"still missing after install: {' '.join(still)}")
 

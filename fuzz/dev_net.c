@@ -243,8 +243,14 @@ static int op_receive(unsigned max)
 		if (rc || !got)
 			break;
 		h = fnv(h, rx.frame, rx.len);
-		fuzz_log_op("frame", VIRTIO_OK, "len=%zu fnv=%08x", rx.len,
-			    fnv(FNV_INIT, rx.frame, rx.len));
+		fuzz_log_op("frame", VIRTIO_OK,
+			    "len=%zu fnv=%08x flags=%u gso_type=%u hdr_len=%u "
+			    "gso_size=%u csum_start=%u csum_offset=%u "
+			    "num_buffers=%u",
+			    rx.len, fnv(FNV_INIT, rx.frame, rx.len),
+			    rx.hdr.flags, rx.hdr.gso_type, rx.hdr.hdr_len,
+			    rx.hdr.gso_size, rx.hdr.csum_start,
+			    rx.hdr.csum_offset, rx.hdr.num_buffers);
 		n++;
 		rc = virtio_net_recycle(&net, &rx);
 		check_rc(rc, VIRTIO_OK, "recycle");

@@ -167,6 +167,7 @@ static uint32_t tx_frame(struct sim_net *n, struct sim_vq *q,
 	if (f) {
 		memcpy(f->hdr, hdr, hsz);
 		f->hdr_bytes = hsz;
+		f->head = ch->head;
 	}
 	/* A frame longer than a wire frame is still read and logged; it
 	 * cannot loop back. */
@@ -291,6 +292,7 @@ static uint32_t fill_rx(struct sim_net *n, struct sim_vq *q,
 		memcpy(f->hdr, hdr, hsz);
 		f->hdr_bytes = len < hsz ? len : hsz;
 		f->lie = lie;
+		f->head = ch->head;
 	}
 	if (sim_chain_write(ch, 0, hdr, len < hsz ? len : hsz) < 0)
 		return 0;
@@ -458,6 +460,16 @@ int sim_net_host_send(struct sim_net *n, const void *frame, size_t len)
 	sim_trace("net: host sends %llu bytes", len, 0, 0, 0);
 	serve_rx(n); /* the device does not wait for the driver to look */
 	return 0;
+}
+
+const uint8_t *sim_net_frame_of(const struct sim_net_log *l, uint16_t head,
+				const struct sim_net_frame **f)
+{
+	for (uint32_t k = l->n; k-- > 0;) {
+		if (l->frame[k].head == head)
+			return sim_net_frame(l, k, f);
+	}
+	return NULL;
 }
 
 void sim_net_set_loopback(struct sim_net *n, bool on)

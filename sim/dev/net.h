@@ -57,6 +57,7 @@ struct sim_net_frame {
 	uint32_t hdr_bytes;  /* header bytes written / read (short: a lie) */
 	uint8_t hdr[VIRTIO_NET_HDR_SIZE];
 	bool lie;            /* receive: a header no driver may accept */
+	uint16_t head;       /* the chain it came in or went out in */
 };
 
 struct sim_net_log {
@@ -109,5 +110,10 @@ static inline const uint8_t *sim_net_frame(const struct sim_net_log *l,
 	*f = &l->frame[k];
 	return l->bytes + l->frame[k].start;
 }
+
+/* The newest frame of a log that went through the chain at `head` (a
+ * receive buffer's latest frame), or NULL. */
+const uint8_t *sim_net_frame_of(const struct sim_net_log *l, uint16_t head,
+				const struct sim_net_frame **f);
 
 #endif

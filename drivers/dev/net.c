@@ -289,10 +289,14 @@ static int parse_hdr(const struct virtio_net *n, const uint8_t *buf,
 				 : 1;
 	/* 5.1.6.4.1: without GUEST_CSUM flags is 0 (NEEDS_CSUM, DATA_VALID),
 	 * RSC_INFO needs RSC_EXT; without the guest GSO features gso_type is
-	 * GSO_NONE; without MRG_RXBUF num_buffers is 1. hdr_len, gso_size
-	 * and the csum fields mean nothing then: not read further. */
+	 * GSO_NONE; without MRG_RXBUF num_buffers is 1: more would put the
+	 * frame's rest in buffers the driver takes for other frames. 0 is
+	 * taken as 1: QEMU before 9.2 and vhost-net before its 2024 fix write
+	 * 0 there on a modern device without MRG_RXBUF, and a frame in one
+	 * buffer is the only reading of either. hdr_len, gso_size and the
+	 * csum fields mean nothing then: not read further. */
 	if ((h->flags & HDR_FLAGS_KNOWN) || h->gso_type != VIRTIO_NET_HDR_GSO_NONE ||
-	    h->num_buffers != 1)
+	    h->num_buffers > 1)
 		return VIRTIO_EBAD_USED;
 	return VIRTIO_OK;
 }

@@ -16,10 +16,10 @@
  * used len (it must cover the header; the queue checks it fits the
  * buffer), the header of each received frame (no checksum, GSO or RSC
  * flag and no GSO type that was not negotiated; num_buffers 1 on a modern
- * device), a send's used len (0: the device writes nothing into a frame
- * it sends; the queue checks it). A lie is EBAD_USED (EBAD_CONFIG at
- * init); after EBAD_USED or ETIMEOUT the device has been reset and every
- * call returns EBROKEN until destroy.
+ * device, or 0 as QEMU before 9.2 writes), a send's used len (0: the
+ * device writes nothing into a frame it sends; the queue checks it). A lie
+ * is EBAD_USED (EBAD_CONFIG at init); after EBAD_USED or ETIMEOUT the
+ * device has been reset and every call returns EBROKEN until destroy.
  */
 #ifndef VIRTIO_NET_H
 #define VIRTIO_NET_H
@@ -46,7 +46,7 @@ struct virtio_net_hdr {
 	uint16_t gso_size;
 	uint16_t csum_start;
 	uint16_t csum_offset;
-	uint16_t num_buffers; /* 1 (legacy devices without it: 1 too) */
+	uint16_t num_buffers; /* 1 (or 0, see above; legacy: 1) */
 };
 
 /* A received frame, lent to the caller until virtio_net_recycle. */

@@ -275,8 +275,7 @@ static uint16_t slot_of(const struct virtio_net *n, uint16_t token)
 
 /* 5.1.6.4: check the header the device wrote into `buf` (the driver's
  * again: read once, into *h). */
-static int parse_hdr(const struct virtio_net *n, const uint8_t *buf,
-		     struct virtio_net_hdr *h)
+static int parse_hdr(const uint8_t *buf, struct virtio_net_hdr *h)
 {
 	h->flags = buf[VIRTIO_NET_HDR_FLAGS];
 	h->gso_type = buf[VIRTIO_NET_HDR_GSO_TYPE];
@@ -284,19 +283,18 @@ static int parse_hdr(const struct virtio_net *n, const uint8_t *buf,
 	h->gso_size = virtio_get_le16(buf + VIRTIO_NET_HDR_GSO_SIZE);
 	h->csum_start = virtio_get_le16(buf + VIRTIO_NET_HDR_CSUM_START);
 	h->csum_offset = virtio_get_le16(buf + VIRTIO_NET_HDR_CSUM_OFFSET);
-	h->num_buffers = n->hdr_size == VIRTIO_NET_HDR_SIZE
-				 ? virtio_get_le16(buf + VIRTIO_NET_HDR_NUM_BUFFERS)
-				 : 1;
+	/* Without MRG_RXBUF a frame is one buffer, whatever num_buffers
+	 * says: the field is not read. The spec has the device write 1
+	 * there, but QEMU before 9.2 (and vhost-net before its 2024 fix)
+	 * leaves it unwritten on a modern device, so its bytes are whatever
+	 * the buffer held, and each buffer is judged by its own used len
+	 * anyway. */
+	h->num_buffers = 1;
 	/* 5.1.6.4.1: without GUEST_CSUM flags is 0 (NEEDS_CSUM, DATA_VALID),
 	 * RSC_INFO needs RSC_EXT; without the guest GSO features gso_type is
-	 * GSO_NONE; without MRG_RXBUF num_buffers is 1: more would put the
-	 * frame's rest in buffers the driver takes for other frames. 0 is
-	 * taken as 1: QEMU before 9.2 and vhost-net before its 2024 fix write
-	 * 0 there on a modern device without MRG_RXBUF, and a frame in one
-	 * buffer is the only reading of either. hdr_len, gso_size and the
-	 * csum fields mean nothing then: not read further. */
-	if ((h->flags & HDR_FLAGS_KNOWN) || h->gso_type != VIRTIO_NET_HDR_GSO_NONE ||
-	    h->num_buffers > 1)
+	 * GSO_NONE. hdr_len, gso_size and the csum fields mean nothing then:
+	 * not read further. */
+	if ((h->flags & HDR_FLAGS_KNOWN) || h->gso_type != VIRTIO_NET_HDR_GSO_NONE)
 		return VIRTIO_EBAD_USED;
 	return VIRTIO_OK;
 }
@@ -346,7 +344,7 @@ int virtio_net_receive(struct virtio_net *n, struct virtio_net_rx *rx)
 	 * the header before every frame: a shorter len is a lie. */
 	if (len < n->hdr_size)
 		return stop(n, VIRTIO_EBAD_USED);
-	rc = parse_hdr(n, rx_buf(n, slot), &rx->hdr);
+	rc = parse_hdr(rx_buf(n, slot), &rx->hdr);
 	if (rc)
 		return stop(n, rc);
 	n->rx[slot].state = VIRTIO_NET_RX_CALLER;

@@ -15,8 +15,8 @@
  * under one config generation, not multicast, not zero), each receive's
  * used len (it must cover the header; the queue checks it fits the
  * buffer), the header of each received frame (no checksum, GSO or RSC
- * flag and no GSO type that was not negotiated; num_buffers 1 on a modern
- * device, or 0 as QEMU before 9.2 writes), a send's used len (0: the
+ * flag and no GSO type that was not negotiated; num_buffers is not read:
+ * QEMU before 9.2 leaves it unwritten), a send's used len (0: the
  * device writes nothing into a frame it sends; the queue checks it). A lie
  * is EBAD_USED (EBAD_CONFIG at init); after EBAD_USED or ETIMEOUT the
  * device has been reset and every call returns EBROKEN until destroy.
@@ -46,7 +46,7 @@ struct virtio_net_hdr {
 	uint16_t gso_size;
 	uint16_t csum_start;
 	uint16_t csum_offset;
-	uint16_t num_buffers; /* 1 (or 0, see above; legacy: 1) */
+	uint16_t num_buffers; /* 1: a frame is one buffer without MRG_RXBUF */
 };
 
 /* A received frame, lent to the caller until virtio_net_recycle. */

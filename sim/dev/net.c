@@ -285,9 +285,11 @@ static uint32_t fill_rx(struct sim_net *n, struct sim_vq *q,
 		len = (uint32_t)ch->writable;
 	if (len > spec + SIM_NET_MADE_UP_MAX)
 		len = spec + SIM_NET_MADE_UP_MAX;
-	/* Less than a header: no frame, and a lie the driver can see. */
+	/* Less than a header: the driver sees it in the used len (if the
+	 * queue engine keeps it), not here; and a header field it never got
+	 * is no lie it can see. So a header lie counts only when whole. */
 	if (len < hsz)
-		lie = true;
+		lie = false;
 	f = log_frame(&n->rx);
 	if (f) {
 		memcpy(f->hdr, hdr, hsz);

@@ -54,7 +54,7 @@ struct sim_net_config {
 struct sim_net_frame {
 	uint32_t start;      /* in the log's bytes */
 	uint32_t len;        /* frame bytes (after the header) */
-	uint32_t hdr_bytes;  /* header bytes written / read (short: a lie) */
+	uint32_t hdr_bytes;  /* header bytes written / read (short: cut) */
 	uint8_t hdr[VIRTIO_NET_HDR_SIZE];
 	bool lie;            /* receive: a header no driver may accept */
 	uint16_t head;       /* the chain it came in or went out in */

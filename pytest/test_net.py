@@ -17,7 +17,7 @@ import pytest
 TRANSPORTS = ["mmio2", "mmio1", "pci", "pci-firmware"]
 MODERN = ["mmio2", "pci"]
 BUF_LEN = 1526  # VIRTIO_NET_MIN_BUFFER_LEN: the workload's receive buffers
-QUEUE = 16      # FUZZ_QUEUE_MAX: receive buffers the workload gives
+QUEUE = 8       # NET_QUEUE: the receive buffers the workload gives
 QEMU_MAC = "525400123456"
 
 
@@ -289,8 +289,8 @@ AFTER_RX_LIE = "init=OK host_sends=OK receive=EBAD_USED send=EBROKEN"
 AFTER_TX_LIE = "init=OK send=EBAD_USED send=EBROKEN"
 
 # name: (workload, script entries, expected op=rc). The receive buffers are
-# fetched at init (16 fetches), so the first send's is the 17th; the first
-# used entry is the receive's (RX) or the first send's (TX).
+# fetched at init (QUEUE fetches), so the first send's comes next; the
+# first used entry is the receive's (RX) or the first send's (TX).
 LIES = {
     "receive_header_needs_csum_without_guest_csum": (RX, ["net.flags@1=1"], AFTER_RX_LIE),
     "receive_header_data_valid_without_guest_csum": (RX, ["net.flags@1=2"], AFTER_RX_LIE),
@@ -303,7 +303,7 @@ LIES = {
     "receive_used_len_past_the_buffer": (RX, [f"vq.used_len@1={BUF_LEN + 1}"],
                                          AFTER_RX_LIE),
     "receive_used_len_huge": (RX, ["vq.used_len@1=0xffffffff"], AFTER_RX_LIE),
-    "receive_used_id_out_of_range": (RX, ["vq.used_id@1=16"], AFTER_RX_LIE),
+    "receive_used_id_out_of_range": (RX, [f"vq.used_id@1={QUEUE}"], AFTER_RX_LIE),
     "receive_used_idx_past_the_queue": (RX, [f"vq.used_idx@1={QUEUE + 1}"], AFTER_RX_LIE),
     "send_used_len_not_0": (TX, ["vq.used_len@1=1"], AFTER_TX_LIE),
     "send_used_len_the_frame": (TX, ["vq.used_len@1=72"], AFTER_TX_LIE),

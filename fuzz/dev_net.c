@@ -6,7 +6,7 @@
  * model knows it did), and the seed workloads. Not here: the driver
  * (drivers/dev/net.c), the model (sim/dev/net.c).
  *
- * Opcodes (byte % 10); lengths are little-endian:
+ * Opcodes (byte % 11); lengths are little-endian:
  *   0 send             u16 len (% 1515: 0..1514), u8 seed
  *   1 the host sends   u16 len (% 1515), u8 seed: a frame on the wire
  *   2 receive          u8 n: up to n + 1 frames, each recycled at once,
@@ -18,6 +18,8 @@
  *   7 mac address and link status
  *   8 can_send, can_recv
  *   9 loopback         u8 on: (on & 1) sent frames come back
+ *  10 recycle again the rx last recycled (EINVALID_PARAM, whatever the
+ *     buffer's state: it may be lent again)
  * Frame bytes are seed + i. At most NET_MAX_OPS operations run.
  */
 #include <stdarg.h>
@@ -52,6 +54,7 @@ static uint8_t data[FRAME_MAX];
 static struct virtio_net_rx held[NET_QUEUE];
 static unsigned nheld;
 
+static struct virtio_net_rx last_recycled; /* for op 10 */
 static uint64_t rx_seen; /* frames of the model's rx log the driver returned */
 static bool stopped;     /* the driver said it stopped the device */
 
@@ -269,6 +272,7 @@ static int op_receive(unsigned max)
 			    rx.hdr.gso_size, rx.hdr.csum_start,
 			    rx.hdr.csum_offset, rx.hdr.num_buffers);
 		n++;
+		last_recycled = rx;
 		rc = virtio_net_recycle(&net, &rx);
 		check_rc(rc, VIRTIO_OK, "recycle");
 		if (rc)
@@ -302,7 +306,10 @@ static int op_recycle(void)
 	int rc = VIRTIO_OK;
 
 	while (nheld) {
-		int r = virtio_net_recycle(&net, &held[nheld - 1]);
+		int r;
+
+		last_recycled = held[nheld - 1];
+		r = virtio_net_recycle(&net, &held[nheld - 1]);
 
 		/* A stopped device keeps nothing: the buffer is taken back
 		 * all the same. EDMA leaves it lent: try later. */
@@ -348,6 +355,21 @@ static int op_config(void)
 		    virtio_strerror(rc_mac), mac[0], mac[1], mac[2], mac[3],
 		    mac[4], mac[5], up);
 	return rc;
+}
+
+/* A stale rx (recycled already) must never give the device a buffer:
+ * not even when receive has lent the same buffer again since. */
+static int op_recycle_again(void)
+{
+	struct virtio_net_rx stale = last_recycled;
+	int rc = virtio_net_recycle(&net, &stale);
+
+	if (rc != VIRTIO_EINVALID_PARAM)
+		mismatch(true, "driver's virtio_net_recycle takes an rx it "
+			 "recycled before [slot=%u] [rc=%s]",
+			 stale.slot, virtio_strerror(rc));
+	fuzz_log_op("recycle_again", rc, "slot=%u", stale.slot);
+	return VIRTIO_OK;
 }
 
 static struct virtio_transport *cur_t;
@@ -406,6 +428,7 @@ static void op_loopback(bool on)
 #define CONFIG 7
 #define READY 8
 #define LOOP(on) 9, on
+#define AGAIN 10
 
 static const uint8_t default_ops[] = {
 	CONFIG, READY, HOST(60, 0x10), HOST(1514, 0x20), READY, RECV(4),
@@ -423,6 +446,7 @@ unsigned fuzz_net_workload(struct virtio_transport *t, struct fuzz_in *work)
 	if (work->len == 0)
 		work = &def;
 	cur_t = t;
+	memset(&last_recycled, 0, sizeof(last_recycled));
 	rx_seen = 0;
 	nheld = 0;
 	stopped = false;
@@ -435,7 +459,7 @@ unsigned fuzz_net_workload(struct virtio_transport *t, struct fuzz_in *work)
 		return 0;
 	}
 	while (fuzz_more(work) && ops < NET_MAX_OPS) {
-		uint8_t op = fuzz_u8(work) % 10;
+		uint8_t op = fuzz_u8(work) % 11;
 		size_t len;
 
 		ops++;
@@ -470,8 +494,11 @@ unsigned fuzz_net_workload(struct virtio_transport *t, struct fuzz_in *work)
 		case 8:
 			rc = op_ready();
 			break;
-		default:
+		case 9:
 			op_loopback(fuzz_u8(work) & 1);
+			break;
+		default:
+			rc = op_recycle_again();
 			break;
 		}
 		failed += rc != 0;
@@ -516,6 +543,11 @@ static const uint8_t loopback[] = {
 	LOOP(1), SEND(60, 0xa0), SEND(1514, 0xb0), SEND(0, 0), RECV(3),
 	LOOP(0), SEND(42, 0xc0), RECV(1), READY,
 };
+/* A stale rx recycled again, also once its buffer is lent again. */
+static const uint8_t recycle_twice[] = {
+	AGAIN, HOST(60, 0), RECV(1), AGAIN, HOST(61, 1), HOST(62, 2), HOLD,
+	HOLD, AGAIN, RECYCLE, AGAIN, RECV(2),
+};
 /* Frames lent to the caller, recycled last first (tokens out of order). */
 static const uint8_t hold_all[] = {
 	HOST(60, 0), HOST(61, 1), HOST(62, 2), HOST(63, 3), HOST(64, 4),
@@ -547,5 +579,6 @@ const struct fuzz_seed fuzz_net_seeds[] = {
 	SEED("loopback-seventeen-frames-ring-wrap", ring_wrap),
 	SEED("interrupts-off-and-on-with-acks", interrupts),
 	SEED("mac-link-and-readiness", config_ready),
+	SEED("stale-rx-recycled-again-refused", recycle_twice),
 	{ NULL, NULL, 0 },
 };

@@ -40,6 +40,7 @@ def recv(n):
 
 
 HOLD, RECYCLE, ACK, CONFIG, READY = b"\x03", b"\x04", b"\x06", b"\x07", b"\x08"
+AGAIN = b"\x0a"  # recycle the last recycled rx again
 
 
 def irqs(on):
@@ -266,6 +267,22 @@ def test_frame_sent_while_every_buffer_is_lent_arrives_after_recycle(run_prog,
     assert r.op("ready")["can_recv"] == "0" and r.op("recycle")["frames"] == "2"
     held = [(int(o["len"]), o["fnv"]) for o in r.all("hold")]
     assert held + frames(r) == want_frames((60, 1), (61, 2), (62, 3)), r.describe()
+    expect_no_oracle_line(r)
+
+
+def test_stale_rx_is_refused_even_when_its_buffer_is_lent_again(run_prog):
+    # A receiveq of 2: the first frame's buffer is recycled, then lent again
+    # with the third frame. Recycling the first rx again must be refused:
+    # it would give the device a buffer the caller holds.
+    r = run_net(run_prog, "mmio2",
+                host(60, 1) + recv(1) + host(61, 2) + host(62, 3) + HOLD + HOLD + AGAIN +
+                RECYCLE + AGAIN + recv(1), "vdev.num_max@1=2")
+    expect_ops(r, "init=OK host_sends=OK receive=OK host_sends=OK host_sends=OK hold=OK "
+                  "hold=OK recycle_again=EINVALID_PARAM recycle=OK "
+                  "recycle_again=EINVALID_PARAM receive=OK")
+    held = [(int(o["len"]), o["fnv"]) for o in r.all("hold")]
+    assert held == want_frames((61, 2), (62, 3)), r.describe()
+    assert r.op("recycle_again")["slot"] == "0", r.describe()
     expect_no_oracle_line(r)
 
 

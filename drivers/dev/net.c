@@ -349,6 +349,7 @@ int virtio_net_receive(struct virtio_net *n, struct virtio_net_rx *rx)
 		return stop(n, rc);
 	n->rx[slot].state = VIRTIO_NET_RX_CALLER;
 	rx->slot = slot;
+	rx->lease = ++n->rx[slot].lease;
 	rx->frame = rx_buf(n, slot) + n->hdr_size;
 	rx->len = len - n->hdr_size;
 	return VIRTIO_OK;
@@ -359,7 +360,8 @@ int virtio_net_recycle(struct virtio_net *n, struct virtio_net_rx *rx)
 	int rc;
 
 	if (!n || !n->t || !rx || rx->slot >= n->nrx ||
-	    n->rx[rx->slot].state != VIRTIO_NET_RX_CALLER)
+	    n->rx[rx->slot].state != VIRTIO_NET_RX_CALLER ||
+	    n->rx[rx->slot].lease != rx->lease)
 		return VIRTIO_EINVALID_PARAM;
 	rc = check_usable(n);
 	if (rc) {

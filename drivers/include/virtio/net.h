@@ -55,6 +55,7 @@ struct virtio_net_rx {
 	size_t len;                /* bytes of frame (after the header) */
 	struct virtio_net_hdr hdr; /* as the device wrote it, validated */
 	uint16_t slot;             /* PRIVATE: which receive buffer */
+	uint32_t lease;            /* PRIVATE: which lending of it */
 };
 
 /* PRIVATE: one receive buffer's state. */
@@ -79,6 +80,7 @@ struct virtio_net {
 	struct {
 		uint16_t token;
 		uint8_t state;     /* enum virtio_net_slot_state */
+		uint32_t lease;    /* counts the times receive lent it */
 	} rx[VIRTQ_MAX_SIZE];
 };
 
@@ -130,9 +132,11 @@ int virtio_net_send(struct virtio_net *n, const void *frame, size_t len);
 int virtio_net_receive(struct virtio_net *n, struct virtio_net_rx *rx);
 
 /* Give a receive buffer back to the device (the crate's
- * recycle_rx_buffer). EINVALID_PARAM for a buffer not lent; on EDMA the
- * buffer stays lent and recycle may be tried again; on a stopped device
- * (EBROKEN) the buffer is taken back all the same. */
+ * recycle_rx_buffer). EINVALID_PARAM for an rx that is not the buffer's
+ * current lending (recycled already, even if receive has lent the buffer
+ * again since: a stale rx never gives away a buffer the caller holds); on
+ * EDMA the buffer stays lent and recycle may be tried again; on a stopped
+ * device (EBROKEN) the buffer is taken back all the same. */
 int virtio_net_recycle(struct virtio_net *n, struct virtio_net_rx *rx);
 
 /* Ask for used-buffer interrupts on both queues, or not (the crate's

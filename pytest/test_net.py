@@ -386,3 +386,12 @@ def test_init_lie_fails_init_and_holds_nothing(run_prog, name, transport):
         entries = ["pci.device_id@1=0x1042"]  # a modern blk function
     r = run_net(run_prog, transport, CONFIG + send(60, 1), *entries)
     expect_ops(r, f"init={err}")
+
+
+@pytest.mark.parametrize("length", [4, 6, 7])
+def test_device_config_too_small_for_mac_and_status_fails_init(run_prog, length):
+    # PCI: the device-specific config capability (the 3rd) says `length`
+    # bytes; MAC and STATUS need 8 (5.1.4).
+    r = run_net(run_prog, "pci", CONFIG + send(60, 1), "pci.layout@1=1",
+                f"pci.length@3={length}")
+    expect_ops(r, "init=ECONFIG_TOO_SMALL")

@@ -109,6 +109,12 @@ static int read_config(void *drv, struct virtio_transport *t)
 	n->hdr_size = virtio_has_feature(t, VIRTIO_F_VERSION_1)
 			      ? VIRTIO_NET_HDR_SIZE
 			      : VIRTIO_NET_HDR_SIZE_LEGACY;
+	/* 5.1.4: mac exists with F_MAC, status with F_STATUS. A config space
+	 * too small for a field the device offered is refused here, once,
+	 * rather than at every link_up. */
+	if (n->has_status &&
+	    t->config_size < VIRTIO_NET_CFG_STATUS + 2)
+		return VIRTIO_ECONFIG_TOO_SMALL;
 	return n->has_mac ? read_mac(n, t) : VIRTIO_OK;
 }
 

@@ -123,9 +123,15 @@ static void check_received(const struct virtio_net_rx *rx)
 					       &f);
 	const uint8_t *buf = rx->frame - net.hdr_size;
 	uint8_t h[VIRTIO_NET_HDR_SIZE];
+	/* After a receiveq used idx that did not step by one (say it went
+	 * back over an entry the driver never read), a later entry may name
+	 * a buffer the device no longer holds but the driver does, with no
+	 * mark the oracles see (sim/vq.c marks only the chain served): its
+	 * written bytes are not known. Lie marks are judged still. */
+	unsigned what = model.rx_idx_lied ? SIM_ORACLE_STATUS
+					  : SIM_ORACLE_DATA | SIM_ORACLE_STATUS;
 
-	if (!sim_oracle_check(buf, net.hdr_size + rx->len,
-			      SIM_ORACLE_DATA | SIM_ORACLE_STATUS, call) ||
+	if (!sim_oracle_check(buf, net.hdr_size + rx->len, what, call) ||
 	    !want || sim_deviated())
 		return;
 	if (rx->len != f->len) {
@@ -272,9 +278,11 @@ static int op_receive(unsigned max)
 			    rx.hdr.gso_size, rx.hdr.csum_start,
 			    rx.hdr.csum_offset, rx.hdr.num_buffers);
 		n++;
-		last_recycled = rx;
 		rc = virtio_net_recycle(&net, &rx);
 		check_rc(rc, VIRTIO_OK, "recycle");
+		/* EDMA leaves it lent: the rx is current, not stale. */
+		if (rc != VIRTIO_EDMA)
+			last_recycled = rx;
 		if (rc)
 			break;
 	}
@@ -306,10 +314,7 @@ static int op_recycle(void)
 	int rc = VIRTIO_OK;
 
 	while (nheld) {
-		int r;
-
-		last_recycled = held[nheld - 1];
-		r = virtio_net_recycle(&net, &held[nheld - 1]);
+		int r = virtio_net_recycle(&net, &held[nheld - 1]);
 
 		/* A stopped device keeps nothing: the buffer is taken back
 		 * all the same. EDMA leaves it lent: try later. */
@@ -318,7 +323,7 @@ static int op_recycle(void)
 			rc = r;
 			break;
 		}
-		nheld--;
+		last_recycled = held[--nheld];
 		if (r)
 			rc = r;
 	}

@@ -340,6 +340,8 @@ static void serve_rx(struct sim_net *n)
 	while (n->wire_count && q->npending && sim_vq_pick(q, &head)) {
 		uint32_t len = 0;
 
+		uint16_t before = q->used_idx;
+
 		if (sim_vq_chain(q, head, &d->chain) == 0)
 			len = fill_rx(n, q, &d->chain);
 		else
@@ -349,6 +351,8 @@ static void serve_rx(struct sim_net *n)
 		if (sim_vq_push(q, head, len) || q->broken ||
 		    (d->status & VIRTIO_STATUS_DEVICE_NEEDS_RESET))
 			break;
+		if (q->used_idx != (uint16_t)(before + 1))
+			n->rx_idx_lied = true;
 		any = true;
 	}
 	if (q->broken)
@@ -430,6 +434,7 @@ int sim_net_create(struct sim_net *n, const struct sim_net_config *cfg)
 	n->tx_waiting = false;
 	n->wire_head = n->wire_count = 0;
 	n->wire_lost = 0;
+	n->rx_idx_lied = false;
 	n->rx.n = n->tx.n = 0;
 	n->rx.total = n->tx.total = 0;
 	n->rx.nbytes = n->tx.nbytes = 0;

@@ -79,6 +79,10 @@ struct sim_net {
 	} wire[SIM_NET_WIRE_MAX];
 	uint32_t wire_head, wire_count;
 	uint64_t wire_lost;  /* loopback frames the wire had no room for */
+	/* A receiveq used idx moved by other than one (vq.used_idx): which
+	 * entries the driver read, and so which buffer an entry's len
+	 * applies to, is not known from then on. */
+	bool rx_idx_lied;
 	struct sim_net_log rx; /* put in receive buffers */
 	struct sim_net_log tx; /* read from transmit buffers */
 };

@@ -395,3 +395,23 @@ def test_device_config_too_small_for_mac_and_status_fails_init(run_prog, length)
     r = run_net(run_prog, "pci", CONFIG + send(60, 1), "pci.layout@1=1",
                 f"pci.length@3={length}")
     expect_ops(r, "init=ECONFIG_TOO_SMALL")
+
+
+# ---- the model's own checks (pytest/progs/net_misuse.c) ----------------------
+
+MISUSE = ["tx-writable-buffer", "tx-short-header", "tx-header-needs-csum", "tx-header-gso",
+          "tx-header-num-buffers", "rx-readable-buffer", "rx-shorter-than-header"]
+
+
+@pytest.mark.parametrize("scenario", MISUSE)
+def test_model_reports_a_chain_no_net_driver_may_give(run_prog, scenario):
+    proc = run_prog("net_misuse", scenario)
+    assert proc.returncode == 0, f"net_misuse {scenario} failed:\n{proc.stdout}{proc.stderr}"
+    assert "FINDINGS 1 last=desc-malformed" in proc.stdout, \
+        f"{scenario}: expected one desc-malformed finding\n{proc.stdout}{proc.stderr[-3000:]}"
+
+
+def test_model_stays_quiet_on_a_correct_header_and_frame(run_prog):
+    proc = run_prog("net_misuse", "ok-header-and-frame")
+    assert proc.returncode == 0 and "FINDINGS 0" in proc.stdout, \
+        f"expected no finding\n{proc.stdout}{proc.stderr[-3000:]}"

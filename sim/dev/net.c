@@ -156,11 +156,15 @@ static uint32_t tx_frame(struct sim_net *n, struct sim_vq *q,
 		return 0; /* DMA refused: the finding is made */
 	if (!tx_hdr_ok(d, hdr, hsz)) {
 		sim_report(SIM_DESC_MALFORMED, NULL, NULL,
-			   "driver transmits a header with offloads it did not "
-			   "negotiate (5.1.6.2.1) [head=%u] [flags=0x%x] "
-			   "[gso_type=0x%x]",
+			   "driver transmits a header asking for offloads it "
+			   "did not negotiate, or with num_buffers not 0 "
+			   "(5.1.6.2.1) [head=%u] [flags=0x%x] [gso_type=0x%x] "
+			   "[num_buffers=%u]",
 			   ch->head, hdr[VIRTIO_NET_HDR_FLAGS],
-			   hdr[VIRTIO_NET_HDR_GSO_TYPE]);
+			   hdr[VIRTIO_NET_HDR_GSO_TYPE],
+			   hsz < VIRTIO_NET_HDR_SIZE
+				   ? 0u
+				   : virtio_get_le16(hdr + VIRTIO_NET_HDR_NUM_BUFFERS));
 		return 0;
 	}
 	f = log_frame(&n->tx);

@@ -21,7 +21,7 @@ import time
 
 from . import core
 from .core import INPUT_TIMEOUT, PROGRESS_EVERY, _options, exit_status, rel, sanitizer_env, say
-from .toolchain import libfuzzer_flags
+from .toolchain import base_target, libfuzzer_flags
 
 PRESET = "afl"
 TOOLS = [("afl-fuzz", "afl++"), ("afl-clang-fast", "afl++")]
@@ -66,7 +66,7 @@ def _seeds(target, tdir):
     empty files; the empty input is the seeds' spec run anyway)."""
     sdir = tdir / "afl-seeds"
     sdir.mkdir(exist_ok=True)
-    for d in (core.ROOT / "corpus" / target, tdir / "corpus"):
+    for d in (core.ROOT / "corpus" / base_target(target), tdir / "corpus"):
         for f in sorted(d.rglob("*")) if d.is_dir() else []:
             if f.is_file() and not f.name.startswith(".") and f.stat().st_size:
                 data = f.read_bytes()

@@ -22,7 +22,7 @@ from .core import (EXIT_FOUND, INPUT_TIMEOUT, MAX_REPLAYS, MAX_SLOW_REPLAYS,
                    exit_status, nproc, rel, sanitizer_env, say)
 from .reports import finding_key, headline, parse_finding, report_head
 from .repro import run_fuzz
-from .toolchain import build, check_target, ensure_tools, libfuzzer_flags, list_targets
+from .toolchain import base_target, build, check_target, ensure_tools, libfuzzer_flags, list_targets
 
 
 _STATS = re.compile(r"^#(\d+): cov: (\d+) ft: (\d+) corp: (\d+) exec/s \d+ "
@@ -70,7 +70,7 @@ def _stop_group(proc):
 
 def seed_dirs(target):
     """The read-only corpus dirs a run of `target` starts from."""
-    dirs = [core.ROOT / "corpus" / target, core.ROOT / "corpus" / "regressions" / target]
+    dirs = [core.ROOT / "corpus" / base_target(target), core.ROOT / "corpus" / "regressions" / target]
     return [d for d in dirs if d.is_dir()]
 
 

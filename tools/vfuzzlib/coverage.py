@@ -15,7 +15,7 @@ from pathlib import Path
 
 from . import core
 from .core import Error, rel, say
-from .toolchain import build, check_target, ensure_tools, infer_target, list_targets
+from .toolchain import base_target, build, check_target, ensure_tools, infer_target, list_targets
 
 PRESET = "coverage"
 TOOLS = [("llvm-profdata", "llvm"), ("llvm-cov", "llvm")]
@@ -166,7 +166,7 @@ def cmd_coverage(args):
     profraw.mkdir(parents=True, exist_ok=True)
     total = lost = 0
     for t in targets:
-        dirs = [d for d in (core.ROOT / "corpus" / t, core.ROOT / "corpus" / "regressions" / t)
+        dirs = [d for d in (core.ROOT / "corpus" / base_target(t), core.ROOT / "corpus" / "regressions" / t)
                 if d.is_dir()] + extra[t]
         n, failed = replay(t, dirs, profraw)
         total, lost = total + n, lost + failed

@@ -218,8 +218,27 @@ def list_targets():
     return sorted(names)
 
 
+PACKED = "_packed"
+
+
+def packed_targets():
+    """The packed-ring variants (CMakeLists.txt: flags bit 6 forced) of the
+    device targets and of virtq: built and accepted by name, not listed."""
+    names = [f"{d[0]}_{bus}{PACKED}" for d in devices() for bus in ("mmio", "pci")]
+    if (core.ROOT / "fuzz" / "virtq.c").exists():
+        names.append(f"virtq{PACKED}")
+    return sorted(names)
+
+
+def base_target(name):
+    """The target whose seeds, dictionary and options `name` uses: itself,
+    or for a packed variant the target it forces the packed ring on."""
+    return name[:-len(PACKED)] if name in packed_targets() else name
+
+
 def check_target(name):
-    if name in list_targets() or (name in HIDDEN_TARGETS and (core.ROOT / "fuzz" / f"{name}.c").exists()):
+    if name in list_targets() or name in packed_targets() or \
+            (name in HIDDEN_TARGETS and (core.ROOT / "fuzz" / f"{name}.c").exists()):
         return name
     raise Error(f"unknown target '{name}' (targets: {', '.join(list_targets()) or 'none'})")
 
@@ -227,7 +246,7 @@ def check_target(name):
 def infer_target(path):
     """The target a reproducer belongs to, from its path, or None."""
     parts = Path(os.path.abspath(path)).parts
-    known = set(list_targets()) | set(HIDDEN_TARGETS)
+    known = set(list_targets()) | set(HIDDEN_TARGETS) | set(packed_targets())
     for i in range(len(parts) - 2, -1, -1):
         nxt = parts[i + 1]
         if parts[i] == "regressions" and i > 0 and parts[i - 1] == "corpus" and nxt in known:
@@ -249,6 +268,7 @@ def _value_profile_hooks():
 def libfuzzer_flags(target):
     """Flags from fuzz/<target>.options (-flag=value lines) and the dict."""
     flags = []
+    target = base_target(target)
     opts = core.ROOT / "fuzz" / f"{target}.options"
     if opts.exists():
         for n, line in enumerate(opts.read_text().splitlines(), 1):

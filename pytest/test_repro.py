@@ -250,7 +250,7 @@ def test_findings_are_one_per_bug_and_their_reports_read_driver_first(planted, t
 
 # ---- the experiment ------------------------------------------------------
 
-RANGE_CHECK = "if (id >= q->size || !q->head[id].in_flight)"
+RANGE_CHECK = "if (id >= q->size || !q->req[id].in_flight)"
 
 
 def copy_of_the_repository(dst):
@@ -288,7 +288,7 @@ def test_one_broken_range_check_is_at_most_two_findings_each_reproduced(tmp_path
     line = source[:source.index(RANGE_CHECK)].count("\n") + 1
     split.write_text(source.replace(RANGE_CHECK, f"if (0 && ({RANGE_CHECK[4:-1]}))"))
     first_use = line + 5  # the first read of q->head[id] the check guarded
-    assert "q->head[id].min_used" in source.splitlines()[first_use - 1], "update the test"
+    assert "q->req[id].seq" in source.splitlines()[first_use - 1], "update the test"
 
     def copy_vfuzz(*args, timeout):
         return subprocess.run([sys.executable, str(repo / "vfuzz")] + [str(a) for a in args],

@@ -32,6 +32,12 @@ struct virtio_blk_req {
 	uint32_t type;
 };
 
+/* Queue entries: requests in flight at once (the crate uses 16; the
+ * bare-metal _q4 build 4). */
+#ifndef VIRTIO_BLK_QUEUE_SIZE
+#define VIRTIO_BLK_QUEUE_SIZE 256u
+#endif
+
 struct virtio_blk {
 	struct virtio_transport *t;
 	struct virtq q;
@@ -40,7 +46,8 @@ struct virtio_blk {
 	bool read_only;      /* VIRTIO_BLK_F_RO negotiated */
 	bool can_flush;      /* VIRTIO_BLK_F_FLUSH negotiated */
 	/* PRIVATE: the request each in-flight non-blocking token belongs to */
-	struct virtio_blk_req *reqs[VIRTQ_MAX_SIZE];
+	struct virtio_blk_req *reqs[VIRTIO_BLK_QUEUE_SIZE];
+	VIRTQ_STORAGE(VIRTIO_BLK_QUEUE_SIZE) q_mem;
 };
 
 /*

@@ -41,6 +41,7 @@ struct virtio_console {
 	bool has_emerg_write; /* VIRTIO_CONSOLE_F_EMERG_WRITE negotiated */
 	/* PRIVATE: fields below belong to drivers/dev/console.c. */
 	struct virtq rxq, txq;
+	VIRTQ_STORAGE(VIRTIO_CONSOLE_QUEUE_SIZE) rxq_mem, txq_mem;
 	bool rx_out;          /* rx_buf is with the device (rx_token) */
 	uint16_t rx_token;
 	uint32_t rx_cursor;   /* next byte of rx_buf recv returns */

@@ -21,6 +21,7 @@
 struct virtio_rng {
 	struct virtio_transport *t;
 	struct virtq q;
+	VIRTQ_STORAGE(VIRTIO_RNG_QUEUE_SIZE) q_mem; /* PRIVATE */
 };
 
 /*

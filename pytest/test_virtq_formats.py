@@ -126,3 +126,18 @@ def test_event_suppression_both_ways(run_prog, fmt, event_idx):
         assert m and (int(m.group(2)) - int(m.group(1))) % 65536 == 1, out
     else:
         assert res["avail"] == "flags=1", out  # VIRTQ_AVAIL_F_NO_INTERRUPT
+
+
+@pytest.mark.parametrize("transport", ["mmio2", "pci"])
+@pytest.mark.parametrize("device", ["blk", "rng", "console"])
+def test_device_driver_reports_needs_reset_and_works_after_reinit(run_prog, device, transport):
+    """The sim's device sets DEVICE_NEEDS_RESET (sim_vdev_needs_reset) and
+    stops answering: the driver's request is ENEEDS_RESET, never a plain
+    timeout; the next is EBROKEN; destroy and init make it work again (blk:
+    a sector written and read back exactly)."""
+    proc = run_prog("needs_reset", f"--device={device}", f"--transport={transport}")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    steps = dict(re.findall(r"^(\S+) rc=(\S+)$", proc.stdout, re.M))
+    assert steps == {"attach": "OK", "init": "OK", "before": "OK", "needs-reset": "ENEEDS_RESET",
+                     "after": "EBROKEN", "reinit": "OK", "again": "OK"}, proc.stdout
+    assert "FINDINGS 0" in proc.stdout, proc.stdout

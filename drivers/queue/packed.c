@@ -52,7 +52,7 @@ int virtq_packed_init(struct virtq *q)
 	int rc;
 
 	for (i = 0; i < n; i++)
-		q->req[i].seq = (uint16_t)(i + 1 < n ? i + 1 : VIRTQ_NO_ID);
+		q->req[i].seq = (uint16_t)(i + 1u < n ? i + 1u : VIRTQ_NO_ID);
 	q->free_head = 0;
 	q->avail_idx = q->last_used = q->avail_idx_at_kick = 0;
 	q->avail_wrap = q->used_wrap = true; /* 2.8.1: both start at 1 */

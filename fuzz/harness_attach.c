@@ -14,15 +14,6 @@
 
 static struct sim_mmio_dev mmio_front;
 static struct sim_pci pci_host;
-/*
- * Ring features the driver declines, whatever the decision stream offers:
- * the packed ring unless the case asks for it (FUZZ_F_PACKED: the sim then
- * plays the packed ring), and IN_ORDER, which the sim's queue engine does
- * not keep (it completes in any order the input picks, which an in-order
- * driver must take for a lie).
- */
-#define REFUSED_ALWAYS (1ull << VIRTIO_F_IN_ORDER)
-static uint64_t refused = REFUSED_ALWAYS | (1ull << VIRTIO_F_RING_PACKED);
 
 const char *const fuzz_transport_name[FUZZ_TRANSPORT_COUNT_] = {
 	[FUZZ_MMIO_V2] = "mmio2",
@@ -47,8 +38,22 @@ void fuzz_begin(const struct fuzz_case *c)
 {
 	sim_reset(c->decisions, c->ndecisions);
 	sim_set_refetch(c->flags & FUZZ_F_REFETCH);
-	refused = REFUSED_ALWAYS |
-		  (c->flags & FUZZ_F_PACKED ? 0 : 1ull << VIRTIO_F_RING_PACKED);
+}
+
+/*
+ * Ring features the driver declines though the decision stream offers
+ * them: the ones the sim's device does not offer by spec (its model's and
+ * its core's ring features). They change the ring's format or rules
+ * (RING_PACKED, IN_ORDER), and the sim plays only what it offers: a
+ * decision that adds one must not switch the driver to a ring the device
+ * side does not keep.
+ */
+static uint64_t refused_ring_features(const struct sim_vdev *dev)
+{
+	uint64_t spec = dev->features_model | dev->features_ring;
+
+	return ((1ull << VIRTIO_F_RING_PACKED) | (1ull << VIRTIO_F_IN_ORDER)) &
+	       ~spec;
 }
 
 int fuzz_attach_sim(struct sim_vdev *dev, enum fuzz_transport tr)
@@ -114,7 +119,7 @@ int fuzz_attach_dev(struct sim_vdev *dev, enum fuzz_transport tr,
 				      FUZZ_MMIO_SIZE);
 	}
 	a->t->poll_budget = FUZZ_POLL_BUDGET;
-	a->t->refuse_features = refused;
+	a->t->refuse_features = refused_ring_features(dev);
 	return rc;
 }
 

@@ -198,7 +198,7 @@ int virtq_packed_read_used(struct virtq *q, uint16_t *out_id, uint32_t *out_len,
 {
 	volatile uint8_t *d = desc_at(q, q->last_used);
 	uint16_t flags, id;
-	uint32_t len = 0;
+	uint32_t len;
 	bool a, u, w = q->used_wrap;
 
 	flags = virtio_load_le16(d + PDESC_FLAGS);
@@ -222,12 +222,12 @@ int virtq_packed_read_used(struct virtq *q, uint16_t *out_id, uint32_t *out_len,
 	id = virtio_load_le16(d + PDESC_ID);
 	if (id >= q->size || !q->req[id].in_flight)
 		return virtq_lie(q);
-	/* 2.8.4: len is the bytes written, reserved without WRITE. */
-	if (flags & VIRTQ_DESC_F_WRITE) {
-		len = virtio_load_le32(d + PDESC_LEN);
-		if (len > q->req[id].writable)
-			return virtq_lie(q);
-	}
+	/* 2.8.4: len is the bytes written, "reserved" without WRITE; but
+	 * QEMU never sets WRITE in a used descriptor, so, as Linux does,
+	 * len is read whatever the flag says, and checked all the same. */
+	len = virtio_load_le32(d + PDESC_LEN);
+	if (len > q->req[id].writable)
+		return virtq_lie(q);
 	*out_id = id;
 	*out_len = len;
 	*out_pending = q->n_in_flight;

@@ -53,10 +53,11 @@ struct virtio_blk {
 /*
  * Negotiate, validate config, set up the queue, DRIVER_OK. On failure the
  * device is left FAILED and nothing is held; virtio_blk_destroy stays safe.
- * After ETIMEOUT or EBAD_USED from any call, the device has been reset and
- * every later call returns EBROKEN until destroy (blocking calls reclaim
- * their own buffers before returning; non-blocking requests come back at
- * destroy). A read succeeds only if the device says it wrote all data and
+ * After ETIMEOUT, EBAD_USED or ENEEDS_RESET (the device set
+ * DEVICE_NEEDS_RESET) from any call, the device has been reset and every
+ * later call returns EBROKEN until destroy and a new init (blocking calls
+ * reclaim their own buffers before returning; non-blocking requests come
+ * back at destroy). A read succeeds only if the device says it wrote all data and
  * the status byte (used len == len + 1); a shorter used len is EIO.
  */
 int virtio_blk_init(struct virtio_blk *b, struct virtio_transport *t);

@@ -41,12 +41,14 @@ def test_honest_device_gets_exact_data_back(run_prog, fmt, features, size):
     assert f"size={want}" in out, f"expected a queue of {want} entries (2.8: any size; 2.7: a power of two):\n{out}"
 
 
+@pytest.mark.parametrize("in_order", [False, True], ids=["any-order", "in-order"])
 @pytest.mark.parametrize("fmt,size", [("split", 4), ("packed", 5)])
-def test_one_queue_survives_more_than_65536_adds(run_prog, fmt, size):
+def test_one_queue_survives_more_than_65536_adds(run_prog, fmt, size, in_order):
     """Split: the 16-bit avail and used indexes wrap (2.7.6, 2.7.8). Packed:
     the wrap counters flip every lap, 14,000 laps of a 5-entry ring."""
     start = time.monotonic()
-    res, out = ring_loop(run_prog, fmt, "honest-wait", f"--size={size}", "--count=70000")
+    res, out = ring_loop(run_prog, fmt, "honest-wait", f"--size={size}", "--count=70000",
+                         *(["--in-order"] if in_order else []))
     elapsed = time.monotonic() - start
     assert res["honest-wait"] == "rc=OK adds=70000 bad=0", out
     assert elapsed < 5, f"70000 requests took {elapsed:.2f} s"
@@ -141,3 +143,20 @@ def test_device_driver_reports_needs_reset_and_works_after_reinit(run_prog, devi
     assert steps == {"attach": "OK", "init": "OK", "before": "OK", "needs-reset": "ENEEDS_RESET",
                      "after": "EBROKEN", "reinit": "OK", "again": "OK"}, proc.stdout
     assert "FINDINGS 0" in proc.stdout, proc.stdout
+
+
+@pytest.mark.parametrize("refuse,fmt,in_order", [([], "packed", True),
+                                                 (["--refuse-packed"], "split", True),
+                                                 (["--refuse-in-order"], "packed", False),
+                                                 (["--refuse-packed", "--refuse-in-order"], "split", False)],
+                         ids=["accept-all", "refuse-packed", "refuse-in-order", "refuse-both"])
+def test_caller_refuses_ring_features_through_the_transport(run_prog, refuse, fmt, in_order):
+    """The device offers RING_PACKED and IN_ORDER; t->refuse_features keeps
+    either out of the negotiated set, and the queue follows."""
+    proc = run_prog("ring_loop", "--format=packed", "--in-order", *refuse, "--count=50", "honest")
+    m = re.search(r"^format: (\S+) size=\d+ accepted=0x([0-9a-f]+)$", proc.stdout, re.M)
+    assert proc.returncode == 0 and m, proc.stdout + proc.stderr
+    accepted = int(m.group(2), 16)
+    assert m.group(1) == fmt and bool(accepted >> 34 & 1) == (fmt == "packed"), proc.stdout
+    assert bool(accepted >> 35 & 1) == in_order, proc.stdout
+    assert re.search(r"^result: honest rc=OK adds=\d+ popped=\d+ bad=0$", proc.stdout, re.M), proc.stdout

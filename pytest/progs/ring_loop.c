@@ -10,7 +10,10 @@
  * the packed driver can be tested end to end on its own.
  *
  * ring_loop --format=split|packed [--indirect] [--event-idx] [--in-order]
- *           [--size=N] [--count=N] SCENARIO
+ *           [--refuse-packed] [--refuse-in-order] [--size=N] [--count=N]
+ *           SCENARIO
+ * (--format=packed: the device offers RING_PACKED; --refuse-*: the driver
+ * declines a feature through t->refuse_features)
  * prints "result: <scenario> rc=<ERR> ..." lines and "findings=<n>".
  */
 #include <stdio.h>
@@ -300,6 +303,7 @@ static void write_used(uint16_t id)
 static struct virtq q;
 static VIRTQ_STORAGE(QMAX) qmem;
 static uint16_t want = 8;
+static uint64_t refuse; /* --refuse-packed, --refuse-in-order */
 static uint32_t rng_state = 12345;
 
 static uint32_t rnd(void)
@@ -323,6 +327,7 @@ static int setup(void)
 	D.t.hal = &sim_hal;
 	D.t.poll_budget = 5000;
 	D.t.device_id = VIRTIO_ID_BLOCK;
+	D.t.refuse_features = refuse;
 	int rc = virtio_negotiate(&D.t, 0, 0);
 	if (!rc)
 		rc = virtq_init(&q, &D.t, 0, VIRTQ_MEM(&qmem), want, 1);
@@ -670,6 +675,10 @@ int main(int argc, char **argv)
 			D.offered |= BIT(VIRTIO_F_RING_EVENT_IDX);
 		else if (!strcmp(a, "--in-order"))
 			D.offered |= BIT(VIRTIO_F_IN_ORDER);
+		else if (!strcmp(a, "--refuse-packed"))
+			refuse |= BIT(VIRTIO_F_RING_PACKED);
+		else if (!strcmp(a, "--refuse-in-order"))
+			refuse |= BIT(VIRTIO_F_IN_ORDER);
 		else if (!strncmp(a, "--size=", 7))
 			D.qmax = want = (uint16_t)atoi(a + 7);
 		else if (!strncmp(a, "--count=", 8))
@@ -687,8 +696,9 @@ int main(int argc, char **argv)
 	sim_init(&cfg);
 	sim_reset(NULL, 0);
 	rc = setup();
-	printf("format: %s size=%u\n", virtq_is_packed(&q) ? "packed" : "split",
-	       virtq_size(&q));
+	printf("format: %s size=%u accepted=0x%llx\n",
+	       virtq_is_packed(&q) ? "packed" : "split", virtq_size(&q),
+	       (unsigned long long)D.accepted);
 	if (rc) {
 		printf("result: init rc=%s\n", ename(rc));
 		return 1;

@@ -215,7 +215,8 @@ static int add(struct virtq *q, const struct virtq_buf *out, size_t n_out,
 	if (!token || n_out > VIRTQ_MAX_SG || n_in > VIRTQ_MAX_SG ||
 	    n_out + n_in == 0 || n_out + n_in > VIRTQ_MAX_SG)
 		return VIRTIO_EINVALID_PARAM;
-	if (check_bufs(out, n_out, &readable) || check_bufs(in, n_in, &writable))
+	if (check_bufs(out, n_out, &readable) ||
+	    check_bufs(in, n_in, &writable))
 		return VIRTIO_EINVALID_PARAM;
 	n = (unsigned)(n_out + n_in);
 	/* 2.7.5.3.1 / 2.8.19: no chain longer than the queue, indirect or
@@ -284,7 +285,8 @@ static int in_order_entry(struct virtq *q, uint16_t id, uint32_t len,
 		c = q->req[c].fifo_next;
 		count++;
 		if (c == VIRTQ_NO_ID)
-			return virtq_lie(q); /* cannot happen: id is in flight */
+			return virtq_lie(
+			    q); /* cannot happen: id is in flight */
 	}
 	if (count > pending)
 		return virtq_lie(q);

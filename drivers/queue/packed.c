@@ -98,23 +98,23 @@ void virtq_packed_publish(struct virtq *q, uint16_t id, unsigned n,
 		 * flag, their id is ignored. */
 		volatile uint8_t *tbl = (volatile uint8_t *)q->ind_vaddr +
 					(size_t)id * VIRTQ_IND_TABLE_BYTES;
-		virtio_paddr_t pa = q->ind_paddr +
-				    (virtio_paddr_t)id * VIRTQ_IND_TABLE_BYTES;
+		virtio_paddr_t pa =
+		    q->ind_paddr + (virtio_paddr_t)id * VIRTQ_IND_TABLE_BYTES;
 
 		for (i = 0; i < n; i++) {
-			uint16_t f = i < n_out ? 0 : VIRTQ_DESC_F_WRITE;
+			uint64_t f = i < n_out ? 0 : VIRTQ_DESC_F_WRITE;
+			volatile uint8_t *e = tbl + i * VIRTQ_PACKED_DESC_SIZE;
 
-			virtio_store_le64(tbl + i * 16u + PDESC_ADDR,
-					  r->bufs[i].paddr);
-			virtio_store_le64(tbl + i * 16u + PDESC_LEN,
-					  (uint64_t)r->bufs[i].len |
-						  (uint64_t)f << 48);
+			virtio_store_le64(e + PDESC_ADDR, r->bufs[i].paddr);
+			virtio_store_le64(e + PDESC_LEN,
+					  r->bufs[i].len | f << 48);
 		}
 		virtio_store_le64(desc_at(q, pos) + PDESC_ADDR, pa);
 		virtio_store_le32(desc_at(q, pos) + PDESC_LEN,
 				  n * VIRTQ_PACKED_DESC_SIZE);
 		virtio_store_le16(desc_at(q, pos) + PDESC_ID, id);
-		first_flags = (uint16_t)(VIRTQ_DESC_F_INDIRECT | avail_bits(wrap));
+		first_flags =
+		    (uint16_t)(VIRTQ_DESC_F_INDIRECT | avail_bits(wrap));
 		if (++pos == q->size) {
 			pos = 0;
 			wrap = !wrap;
@@ -122,22 +122,24 @@ void virtq_packed_publish(struct virtq *q, uint16_t id, unsigned n,
 	} else {
 		for (i = 0; i < n; i++) {
 			volatile uint8_t *d = desc_at(q, pos);
-			uint16_t f = (uint16_t)((i < n_out ? 0 : VIRTQ_DESC_F_WRITE) |
-						(i + 1 < n ? VIRTQ_DESC_F_NEXT : 0) |
-						avail_bits(wrap));
+			uint16_t f =
+			    (uint16_t)((i < n_out ? 0 : VIRTQ_DESC_F_WRITE) |
+				       (i + 1 < n ? VIRTQ_DESC_F_NEXT : 0) |
+				       avail_bits(wrap));
 
 			/* 2.8.6: the id belongs in the last descriptor; every
 			 * one carries it, as Linux does. */
 			virtio_store_le64(d + PDESC_ADDR, r->bufs[i].paddr);
 			if (i == 0) {
-				virtio_store_le32(d + PDESC_LEN, r->bufs[i].len);
+				virtio_store_le32(d + PDESC_LEN,
+						  r->bufs[i].len);
 				virtio_store_le16(d + PDESC_ID, id);
 				first_flags = f;
 			} else {
 				virtio_store_le64(d + PDESC_LEN,
 						  (uint64_t)r->bufs[i].len |
-							  (uint64_t)id << 32 |
-							  (uint64_t)f << 48);
+						      (uint64_t)id << 32 |
+						      (uint64_t)f << 48);
 			}
 			if (++pos == q->size) {
 				pos = 0;
@@ -250,9 +252,9 @@ void virtq_packed_release(struct virtq *q, uint16_t id)
 	q->last_used = (uint16_t)next;
 	/* 2.8.10: with event idx, interrupt me at the next used position. */
 	if (q->event_idx && !q->no_interrupts)
-		virtio_store_le16(q->avail + EVENT_DESC,
-				  (uint16_t)(q->last_used |
-					     (q->used_wrap ? WRAP_BIT : 0)));
+		virtio_store_le16(
+		    q->avail + EVENT_DESC,
+		    (uint16_t)(q->last_used | (q->used_wrap ? WRAP_BIT : 0)));
 }
 
 void virtq_packed_set_interrupts(struct virtq *q, bool enable)
@@ -261,10 +263,10 @@ void virtq_packed_set_interrupts(struct virtq *q, bool enable)
 		virtio_store_le16(q->avail + EVENT_FLAGS,
 				  VIRTQ_RING_EVENT_FLAGS_DISABLE);
 	else if (q->event_idx)
-		write_event(q->avail,
-			    (uint16_t)(q->last_used |
-				       (q->used_wrap ? WRAP_BIT : 0)),
-			    VIRTQ_RING_EVENT_FLAGS_DESC);
+		write_event(
+		    q->avail,
+		    (uint16_t)(q->last_used | (q->used_wrap ? WRAP_BIT : 0)),
+		    VIRTQ_RING_EVENT_FLAGS_DESC);
 	else
 		virtio_store_le16(q->avail + EVENT_FLAGS,
 				  VIRTQ_RING_EVENT_FLAGS_ENABLE);

@@ -53,7 +53,8 @@ static int request(uint8_t seed)
 	if (!strcmp(dev, "rng"))
 		return virtio_rng_request(&rng, r, sizeof r, &n);
 	if (!strcmp(dev, "console"))
-		return virtio_console_send_bytes(&con, (const uint8_t *)"hi", 2);
+		return virtio_console_send_bytes(&con, (const uint8_t *)"hi",
+						 2);
 	memset(w, seed, sizeof w);
 	rc = virtio_blk_write(&blk, 1, w, sizeof w);
 	if (!rc)
@@ -63,7 +64,10 @@ static int request(uint8_t seed)
 	return rc;
 }
 
-static const char *name(int rc) { return rc == 99 ? "DATA" : rc ? virtio_strerror(rc) : "OK"; }
+static const char *name(int rc)
+{
+	return rc == 99 ? "DATA" : rc ? virtio_strerror(rc) : "OK";
+}
 
 int main(int argc, char **argv)
 {
@@ -79,7 +83,8 @@ int main(int argc, char **argv)
 			dev = argv[i] + 9;
 		else if (strncmp(argv[i], "--transport=", 12) ||
 			 fuzz_transport_parse(argv[i] + 12, &tr)) {
-			fprintf(stderr, "needs_reset: bad argument %s\n", argv[i]);
+			fprintf(stderr, "needs_reset: bad argument %s\n",
+				argv[i]);
 			return 2;
 		}
 	}

@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: MIT
 """The driver's virtqueue in both formats, split (VirtIO 1.2, 2.7) and packed
-(2.8), end to end against a device played by hand (pytest/progs/ring_loop.c,
+(2.8), end to end against a device played by hand (pytest/progs/ring_loop/,
 whose DMA the sim checks): an honest device gets exact data back through
 every feature combination, index and wrap-counter wrap included; every lie
 the queue can see comes back as EBAD_USED with the queue broken, and never

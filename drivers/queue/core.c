@@ -116,7 +116,8 @@ int virtq_init(struct virtq *q, struct virtio_transport *t, uint16_t idx,
 		return init_fail(q, VIRTIO_EINVALID_PARAM);
 	if (t->broken)
 		return init_fail(q, VIRTIO_EBROKEN);
-	q->packed = virtio_has_feature(t, VIRTIO_F_RING_PACKED);
+	/* 2.8 is VirtIO 1.x only; a legacy layout has no packed form. */
+	q->packed = !t->legacy && virtio_has_feature(t, VIRTIO_F_RING_PACKED);
 	cap = mem.n;
 	if (cap > VIRTQ_PACKED_SIZE_MAX)
 		cap = VIRTQ_PACKED_SIZE_MAX;

@@ -160,3 +160,25 @@ def test_caller_refuses_ring_features_through_the_transport(run_prog, refuse, fm
     assert m.group(1) == fmt and bool(accepted >> 34 & 1) == (fmt == "packed"), proc.stdout
     assert bool(accepted >> 35 & 1) == in_order, proc.stdout
     assert re.search(r"^result: honest rc=OK adds=\d+ popped=\d+ bad=0$", proc.stdout, re.M), proc.stdout
+
+
+@pytest.mark.parametrize("features", FEATURES, ids=lambda f: "+".join(x[2:] for x in f) or "plain")
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_used_entry_is_read_once(run_prog, fmt, features):
+    """The sim's refetch mode counts every driver read of device-writable
+    memory already read since the device last wrote it, from the peek that
+    finds a used entry to its pop. Packed: none, ever (flags, id and len
+    once each). Split: only the used idx, polled again by each peek after a
+    round's first (in order, batches are popped without reading it)."""
+    res, out = ring_loop(run_prog, fmt, "honest", "--refetch", "--count=300", *features)
+    m = re.fullmatch(r"rc=OK adds=(\d+) popped=(\d+) bad=0", res["honest"])
+    r = re.fullmatch(r"n=(\d+) rounds=(\d+)", res["rereads"])
+    assert m and r, out
+    popped, rereads, rounds = int(m.group(2)), int(r.group(1)), int(r.group(2))
+    if fmt == "packed":
+        assert rereads == 0, f"expected no re-read of a used descriptor, got {rereads}\n{out}"
+    elif "--in-order" in features:
+        assert rereads <= popped - rounds, out
+    else:
+        assert rereads == popped - rounds, f"expected one used idx re-read per entry after " \
+                                           f"a round's first ({popped - rounds}), got {rereads}\n{out}"

@@ -11,7 +11,8 @@
  * driver-side scenarios.
  *
  * ring_loop --format=split|packed [--indirect] [--event-idx] [--in-order]
- *           [--refuse-packed] [--refuse-in-order] [--size=N] [--count=N]
+ *           [--refuse-packed] [--refuse-in-order] [--refetch] [--size=N]
+ *           [--count=N]
  *           SCENARIO
  * (--format=packed: the device offers RING_PACKED; --refuse-*: the driver
  * declines a feature through t->refuse_features)
@@ -22,6 +23,7 @@
 #include <string.h>
 
 #include "ring_loop.h"
+#include "sim/decide.h"
 #include "sim/sim.h"
 #include "virtio/errors.h"
 #include "virtio/spec.h"
@@ -33,6 +35,7 @@ static struct virtq q;
 static VIRTQ_STORAGE(QMAX) qmem;
 static uint16_t want = 8;
 static uint64_t refuse; /* --refuse-packed, --refuse-in-order */
+static bool refetch;	/* --refetch: the sim's refetch mode */
 static uint32_t rng_state = 12345;
 
 static uint32_t rnd(void)
@@ -154,8 +157,17 @@ static bool check(const struct chain *c, uint32_t len, unsigned seq)
 }
 
 /* Pop everything used; each must be exact. Returns chains popped or -rc. */
+/* --refetch: decision points met from the start of a peek that finds a
+ * used entry to the end of its pop. In the sim's refetch mode each is a
+ * driver read of device-writable memory it already read since the device
+ * last wrote it (sim/refetch.c); the decision stream is all zeros, so each
+ * answers as the spec says and changes nothing. Polls of a position with
+ * nothing new (ENOT_READY) are not counted: re-reading there is polling. */
+static unsigned long rereads;
+
 static long drain(unsigned *bad)
 {
+	size_t before = sim_decide_consumed();
 	long n = 0;
 	uint16_t tok;
 	uint32_t len;
@@ -165,10 +177,12 @@ static long drain(unsigned *bad)
 		rc = virtq_pop_used(&q, tok, &len);
 		if (rc)
 			return rc;
+		rereads += sim_decide_consumed() - before;
 		if (!check(&ch[tok_slot[tok]], len, seq_of[tok]))
 			(*bad)++;
 		ch[tok_slot[tok]].busy = false;
 		n++;
+		before = sim_decide_consumed();
 	}
 	return rc == VIRTIO_ENOT_READY ? n : rc;
 }
@@ -205,6 +219,7 @@ static int honest(unsigned count, bool one)
 	}
 	printf("result: honest rc=OK adds=%lu popped=%lu bad=%u\n", adds,
 	       popped, bad);
+	printf("result: rereads n=%lu rounds=%u\n", rereads, count);
 	return 0;
 }
 
@@ -417,6 +432,8 @@ int main(int argc, char **argv)
 			refuse |= BIT(VIRTIO_F_RING_PACKED);
 		else if (!strcmp(a, "--refuse-in-order"))
 			refuse |= BIT(VIRTIO_F_IN_ORDER);
+		else if (!strcmp(a, "--refetch"))
+			refetch = true;
 		else if (!strncmp(a, "--size=", 7))
 			D.qmax = want = (uint16_t)atoi(a + 7);
 		else if (!strncmp(a, "--count=", 8))
@@ -434,7 +451,14 @@ int main(int argc, char **argv)
 	struct sim_config cfg = SIM_CONFIG_DEFAULTS;
 	cfg.record = true;
 	sim_init(&cfg);
-	sim_reset(NULL, 0);
+	if (refetch) {
+		static const uint8_t zeros[1u << 20];
+
+		sim_reset(zeros, sizeof zeros);
+		sim_set_refetch(true);
+	} else {
+		sim_reset(NULL, 0);
+	}
 	rc = setup();
 	printf("format: %s size=%u accepted=0x%llx\n",
 	       virtq_is_packed(&q) ? "packed" : "split", virtq_size(&q),

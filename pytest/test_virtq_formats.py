@@ -57,15 +57,17 @@ def test_one_queue_survives_more_than_65536_adds(run_prog, fmt, size, in_order):
 LIES = ["bad-id", "free-id", "long-len", "wrap-bits", "used-twice", "nothing-in-flight"]
 
 
+@pytest.mark.parametrize("opts", [[], ["--indirect", "--event-idx"], ["--in-order"], ["--size=5"]],
+                         ids=["plain", "indirect+event-idx", "in-order", "size5"])
 @pytest.mark.parametrize("lie", LIES)
 @pytest.mark.parametrize("fmt", FORMATS)
-def test_lying_used_entry_is_ebad_used_and_breaks_the_queue(run_prog, fmt, lie):
+def test_lying_used_entry_is_ebad_used_and_breaks_the_queue(run_prog, fmt, lie, opts):
     """bad-id: id past the queue; free-id: an id not in flight; long-len:
     one byte past the chain's writable bytes; wrap-bits: split, used idx
     past what is in flight, packed, a used descriptor with the other lap's
     AVAIL/USED bits; used-twice: a popped id named again; nothing-in-flight:
     a used entry with nothing made available."""
-    res, out = ring_loop(run_prog, fmt, lie)
+    res, out = ring_loop(run_prog, fmt, lie, *opts)
     assert res[lie] == "rc=EBAD_USED broken=1", out
     if lie == "used-twice":
         assert "step: pop0 rc=OK token=a" in out, out

@@ -48,6 +48,22 @@ void fuzz_begin(const struct fuzz_case *c)
 	needs_reset_asked = c->flags & FUZZ_F_NEEDS_RESET;
 }
 
+/*
+ * Ring features the driver declines though the decision stream offers
+ * them: the ones the sim's device does not offer by spec (its model's and
+ * its core's ring features). They change the ring's format or rules
+ * (RING_PACKED, IN_ORDER), and the sim plays only what it offers: a
+ * decision that adds one must not switch the driver to a ring the device
+ * side does not keep.
+ */
+static uint64_t refused_ring_features(const struct sim_vdev *dev)
+{
+	uint64_t spec = dev->features_model | dev->features_ring;
+
+	return ((1ull << VIRTIO_F_RING_PACKED) | (1ull << VIRTIO_F_IN_ORDER)) &
+	       ~spec;
+}
+
 int fuzz_attach_sim(struct sim_vdev *dev, enum fuzz_transport tr)
 {
 	if (!dev || (unsigned)tr >= FUZZ_TRANSPORT_COUNT_)
@@ -111,6 +127,7 @@ int fuzz_attach_dev(struct sim_vdev *dev, enum fuzz_transport tr,
 				      FUZZ_MMIO_SIZE);
 	}
 	a->t->poll_budget = FUZZ_POLL_BUDGET;
+	a->t->refuse_features = refused_ring_features(dev);
 	return rc;
 }
 

@@ -42,9 +42,12 @@ struct chain {
 };
 
 static struct sim_echo echo;
+#define QUEUE_MAX 256u /* entries: the first workload byte asks for 1..255 */
+
 static struct virtq vq;
+static VIRTQ_STORAGE(QUEUE_MAX) vq_mem;
 static struct slot slots[SLOTS];
-static uint8_t tok_slot[VIRTQ_MAX_SIZE]; /* token -> slot, or NO_SLOT */
+static uint8_t tok_slot[QUEUE_MAX]; /* token -> slot, or NO_SLOT */
 static bool indirect;      /* RING_INDIRECT_DESC negotiated */
 static uint8_t readable_stream[VIRTQ_MAX_SG * BUF_MAX];
 static uint8_t expected[VIRTQ_MAX_SG * BUF_MAX];
@@ -383,7 +386,7 @@ unsigned fuzz_virtq_workload(struct virtio_transport *t, struct fuzz_in *work)
 
 	if (work->len == 0)
 		work = &def;
-	vq.t = NULL; /* what virtq_destroy looks at if init never runs */
+	virtq_clear(&vq); /* what virtq_destroy looks at if init never runs */
 	memset(tok_slot, NO_SLOT, sizeof tok_slot);
 	for (unsigned i = 0; i < SLOTS; i++)
 		slots[i].busy = false;
@@ -391,7 +394,7 @@ unsigned fuzz_virtq_workload(struct virtio_transport *t, struct fuzz_in *work)
 	uint16_t want = fuzz_u8(work);
 	rc = virtio_negotiate(t, 0, 0);
 	if (!rc)
-		rc = virtq_init(&vq, t, 0, want, 1);
+		rc = virtq_init(&vq, t, 0, VIRTQ_MEM(&vq_mem), want, 1);
 	sim_oracle_expect_ok(rc, "virtq_init");
 	indirect = virtio_has_feature(t, VIRTIO_F_RING_INDIRECT_DESC);
 	if (rc) {

@@ -18,7 +18,7 @@ import qemu_helpers as q
 
 # name: (program, bus, legacy MMIO, read-write disk sectors, QEMU device
 # options). QEMU's virtio-mmio offers QueueNumMax 1024 whatever queue-size
-# says, so small queues on MMIO come from the _q4 build (VIRTQ_MAX_SIZE=4).
+# says, so small queues on MMIO come from the _q4 build (VIRTIO_BLK_QUEUE_SIZE=4).
 FULL, Q4 = "blk_conformance", "blk_conformance_q4"
 SCENARIOS = {
     "mmio2-default": (FULL, "mmio", False, 2048, {}),
@@ -38,6 +38,15 @@ SCENARIOS = {
                              {"queue-size": 16, "indirect_desc": "off"}),
     "pci-qs16": (FULL, "pci", False, 4096, {"queue-size": 16}),
     "pci-qs1024-clamped": (FULL, "pci", False, 2048, {"queue-size": 1024}),
+    # The packed ring (VirtIO 1.2, 2.8): QEMU offers RING_PACKED, the driver
+    # takes it. Sizes need not be powers of two there.
+    "mmio2-packed": (FULL, "mmio", False, 2048, {"packed": "on"}),
+    "pci-packed": (FULL, "pci", False, 2048, {"packed": "on"}),
+    "mmio2-q4-packed-no-indirect": (Q4, "mmio", False, 1000,
+                                    {"packed": "on", "indirect_desc": "off"}),
+    "pci-packed-qs4-no-indirect-no-event-idx": (FULL, "pci", False, 1000,
+                                                {"packed": "on", "queue-size": 4,
+                                                 "indirect_desc": "off", "event_idx": "off"}),
 }
 ASYNC_REQS = 24  # blk_conformance.c: non-blocking requests per phase
 RO_SECTORS = 768
@@ -152,6 +161,19 @@ def test_queue_fills_before_queue_full(scenario):
         got = int(info["async_max_in_flight"])
         assert got == want, (f"{transport}: queue size {size}, indirect={indirect}: "
                              f"expected {want} requests in flight, got {got}")
+
+
+def test_ring_format_is_packed_exactly_when_qemu_offers_it(scenario):
+    """virtio_negotiate takes VIRTIO_F_RING_PACKED (bit 34) whenever the
+    device offers it, and the queue then runs the packed ring."""
+    name, _, _, rw, _, run = scenario
+    packed = rw.options.get("packed") == "on"
+    for transport, info in run.info.items():
+        if "features" not in info:
+            continue
+        got = int(info["features"], 16) >> 34 & 1
+        assert got == packed, (f"{transport}: expected RING_PACKED {'' if packed else 'not '}"
+                               f"negotiated, features={info['features']}")
 
 
 def test_get_id_is_nul_padded(scenario):

@@ -51,14 +51,14 @@ class ConsoleRun:
                 f"host received {len(self.received)} bytes\n{self.output}")
 
 
-def run_console(elf, bus, legacy, chunks):
+def run_console(elf, bus, legacy, chunks, options=None):
     """Boot `elf` with one console on `bus` whose socket this side serves:
     send `chunks` of the host's bytes (a short pause between them), read
     until QEMU closes the socket."""
     tmp = Path(tempfile.mkdtemp(prefix="vfzcon-", dir="/tmp"))  # sun_path is short
     sock_path = tmp / "console.sock"
     log = tmp / "uart.txt"
-    dev = q.Device("console", bus, values={"socket": sock_path})
+    dev = q.Device("console", bus, values={"socket": sock_path}, options=options or {})
     cmd = q.qemu_command(elf, [dev], legacy_mmio=legacy)
     received = b""
     deadline = time.monotonic() + TIMEOUT
@@ -103,7 +103,11 @@ def run_console(elf, bus, legacy, chunks):
     return ConsoleRun(cmd, proc.returncode, output, received)
 
 
-TRANSPORTS = {"mmio2": ("mmio", False), "mmio1": ("mmio", True), "pci": ("pci", False)}
+# name: (bus, legacy MMIO, QEMU options); the results name the transport
+# before any "-" (mmio2-packed: mmio2).
+TRANSPORTS = {"mmio2": ("mmio", False, {}), "mmio1": ("mmio", True, {}), "pci": ("pci", False, {}),
+              "mmio2-packed": ("mmio", False, {"packed": "on"}),
+              "pci-packed": ("pci", False, {"packed": "on"})}
 
 
 @pytest.fixture(scope="session")
@@ -113,11 +117,11 @@ def port_build():
 
 @pytest.fixture(scope="module", params=sorted(TRANSPORTS))
 def console_run(request, port_build):
-    bus, legacy = TRANSPORTS[request.param]
+    bus, legacy, options = TRANSPORTS[request.param]
     data = host_bytes()
     chunks = [data[:2500], data[2500:5000], data[5000:]]
-    return request.param, run_console(port_build / "console_conformance.elf", bus, legacy,
-                                      chunks)
+    return request.param.split("-")[0], run_console(port_build / "console_conformance.elf", bus,
+                                                    legacy, chunks, options)
 
 
 def test_qemu_console_runs_to_done_with_matching_exit_status(console_run):
@@ -169,3 +173,11 @@ def test_qemu_offers_emergency_write_and_no_size(console_run):
     got = {r["test"]: r["value"] for r in run.results}
     assert (run.info.get(name, {}).get("emerg"), got.get("size"), got.get("emergency_write")) == \
         ("1", "none", str(len(EMERG))), run.describe()
+
+
+def test_ring_format_is_packed_exactly_when_qemu_offers_it(console_run):
+    name, run = console_run
+    packed = any("packed=on" in str(arg) for arg in run.cmd)
+    features = int(run.info.get(name, {}).get("features", "0"), 16)
+    assert "features" in run.info.get(name, {}), run.describe()
+    assert features >> 34 & 1 == packed, f"RING_PACKED negotiated: expected {packed}\n{run.describe()}"

@@ -103,10 +103,12 @@ def port_build():
     return q.build_port()
 
 
-@pytest.mark.parametrize("bus,legacy", [("mmio", False), ("mmio", True), ("pci", False)],
-                         ids=["mmio2", "mmio1", "pci"])
-def test_qemu_rng_gives_every_byte_asked(port_build, bus, legacy):
-    dev = q.Device("rng", bus)
+@pytest.mark.parametrize("bus,legacy,packed",
+                         [("mmio", False, False), ("mmio", True, False), ("pci", False, False),
+                          ("mmio", False, True), ("pci", False, True)],
+                         ids=["mmio2", "mmio1", "pci", "mmio2-packed", "pci-packed"])
+def test_qemu_rng_gives_every_byte_asked(port_build, bus, legacy, packed):
+    dev = q.Device("rng", bus, options={"packed": "on"} if packed else {})
     run = q.run_qemu(port_build / "rng_conformance.elf", [dev], legacy_mmio=legacy)
     transport = "pci" if bus == "pci" else ("mmio1" if legacy else "mmio2")
     assert run.returncode == 0 and run.done and run.done[1] == 0, run.describe()
@@ -118,3 +120,6 @@ def test_qemu_rng_gives_every_byte_asked(port_build, bus, legacy):
         assert r and r["ok"] and r["value"] == str(size), (
             f"request of {size} bytes on {transport}: {r}\n{run.describe()}")
     assert got["leaks"]["value"] == "0", run.describe()
+    # VIRTIO_F_RING_PACKED (34) negotiated exactly when QEMU offers it
+    features = int(run.info[transport]["features"], 16)
+    assert features >> 34 & 1 == packed, run.describe()

@@ -2,7 +2,7 @@
 /*
  * virtio-blk driver (VirtIO 1.2, 5.2): config validation, request framing
  * (header, data, status byte) and status mapping, blocking and non-blocking.
- * Queue mechanics are in queue/split.c; the init sequence in dev/device.c.
+ * Queue mechanics are in queue/; the init sequence in dev/device.c.
  */
 #include <string.h>
 
@@ -61,7 +61,7 @@ static int setup_queues(void *drv, struct virtio_transport *t)
 	/* A request is header + data + status: a chain of 3. 2.7.5.3.1 bounds
 	 * every chain by the queue size, an indirect table's too, so a queue
 	 * of fewer than 3 entries cannot carry one even with indirect. */
-	rc = virtq_init(&b->q, t, 0, VIRTQ_MAX_SIZE, 3);
+	rc = virtq_init(&b->q, t, 0, VIRTQ_MEM(&b->q_mem), 0, 3);
 	if (rc)
 		return rc;
 	n = virtq_size(&b->q);
@@ -86,8 +86,7 @@ int virtio_blk_init(struct virtio_blk *b, struct virtio_transport *t)
 		return VIRTIO_EINVALID_PARAM;
 	/* What destroy looks at, before anything can fail. */
 	b->t = NULL;
-	b->q.t = NULL;
-	b->q.ready = false;
+	virtq_clear(&b->q);
 	b->capacity = 0;
 	b->blk_size = VIRTIO_BLK_SECTOR_SIZE;
 	b->read_only = b->can_flush = false;
@@ -176,7 +175,8 @@ static int request(struct virtio_blk *b, uint32_t type, uint64_t sector,
 
 	n_out = frame(&hdr, &status, type, sector, data, len, out, in, &n_in);
 	rc = virtq_add_wait(&b->q, out, n_out, in, n_in, &used);
-	if (rc == VIRTIO_ETIMEOUT || rc == VIRTIO_EBAD_USED) {
+	if (rc == VIRTIO_ETIMEOUT || rc == VIRTIO_EBAD_USED ||
+	    rc == VIRTIO_ENEEDS_RESET) {
 		/* hdr, status and data are on loan to the device: take them
 		 * back (reset, then destroy) before this frame returns. */
 		virtio_device_stop(b->t);

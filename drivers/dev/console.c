@@ -5,7 +5,7 @@
  * emergency write. Where the virtio-drivers crate trusts the device (it
  * asserts a receive's used len is not 0 and takes it as the byte count)
  * this driver checks, and stops a device that lies. Queue mechanics are in
- * queue/split.c; the init sequence in dev/device.c.
+ * queue/; the init sequence in dev/device.c.
  */
 #include <string.h>
 
@@ -105,11 +105,11 @@ static int setup_queues(void *drv, struct virtio_transport *t)
 	c->has_size = virtio_has_feature(t, VIRTIO_CONSOLE_F_SIZE);
 	c->has_emerg_write = virtio_has_feature(t, VIRTIO_CONSOLE_F_EMERG_WRITE);
 	rc = virtq_init(&c->rxq, t, VIRTIO_CONSOLE_RECEIVEQ,
-			VIRTIO_CONSOLE_QUEUE_SIZE, 1);
+			VIRTQ_MEM(&c->rxq_mem), 0, 1);
 	if (rc)
 		return rc;
 	rc = virtq_init(&c->txq, t, VIRTIO_CONSOLE_TRANSMITQ,
-			VIRTIO_CONSOLE_QUEUE_SIZE, 1);
+			VIRTQ_MEM(&c->txq_mem), 0, 1);
 	if (rc) {
 		(void)virtio_reset(t);
 		virtq_destroy(&c->rxq);
@@ -134,8 +134,8 @@ int virtio_console_init(struct virtio_console *c, struct virtio_transport *t)
 		return VIRTIO_EINVALID_PARAM;
 	/* What destroy looks at, before anything can fail. */
 	c->t = NULL;
-	c->rxq.t = c->txq.t = NULL;
-	c->rxq.ready = c->txq.ready = false;
+	virtq_clear(&c->rxq);
+	virtq_clear(&c->txq);
 	c->has_size = c->has_emerg_write = false;
 	c->rx_out = false;
 	c->rx_cursor = c->rx_len = 0;
@@ -213,7 +213,8 @@ int virtio_console_send_bytes(struct virtio_console *c, const void *buf,
 	/* The queue checks the used entry: the id in flight, and a len of 0,
 	 * the bytes a device may write into a buffer it only reads. */
 	rc = virtq_add_wait(&c->txq, &out, 1, NULL, 0, &used);
-	if (rc == VIRTIO_ETIMEOUT || rc == VIRTIO_EBAD_USED) {
+	if (rc == VIRTIO_ETIMEOUT || rc == VIRTIO_EBAD_USED ||
+	    rc == VIRTIO_ENEEDS_RESET) {
 		/* buf is on loan to the device: take it back (reset, then
 		 * destroy the queue) before returning it to the caller. */
 		virtio_device_stop(c->t);
@@ -270,8 +271,10 @@ int virtio_console_read(struct virtio_console *c, void *buf, size_t len,
 	for (i = 0; c->rx_cursor == c->rx_len; i++) {
 		if (i == budget) {
 			/* rx_buf stays with the reset device until destroy. */
+			rc = virtio_needs_reset(c->t) ? VIRTIO_ENEEDS_RESET
+						      : VIRTIO_ETIMEOUT;
 			virtio_device_stop(c->t);
-			return VIRTIO_ETIMEOUT;
+			return rc;
 		}
 		rc = give_rx(c);
 		if (!rc)

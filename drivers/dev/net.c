@@ -128,10 +128,12 @@ static int setup_queues(void *drv, struct virtio_transport *t)
 	uint16_t want = n->nrx;
 	int rc;
 
-	rc = virtq_init(&n->rxq, t, VIRTIO_NET_RECEIVEQ, want, 1);
+	rc = virtq_init(&n->rxq, t, VIRTIO_NET_RECEIVEQ, VIRTQ_MEM(&n->rxq_mem),
+			want, 1);
 	if (rc)
 		return rc;
-	rc = virtq_init(&n->txq, t, VIRTIO_NET_TRANSMITQ, want, 2);
+	rc = virtq_init(&n->txq, t, VIRTIO_NET_TRANSMITQ, VIRTQ_MEM(&n->txq_mem),
+			want, 2);
 	if (rc) {
 		(void)virtio_reset(t);
 		virtq_destroy(&n->rxq);
@@ -157,14 +159,14 @@ int virtio_net_init(struct virtio_net *n, struct virtio_transport *t,
 		return VIRTIO_EINVALID_PARAM;
 	/* What destroy looks at, before anything can fail. */
 	n->t = NULL;
-	n->rxq.t = n->txq.t = NULL;
-	n->rxq.ready = n->txq.ready = false;
+	virtq_clear(&n->rxq);
+	virtq_clear(&n->txq);
 	n->has_mac = n->has_status = false;
 	n->nrx = 0;
 	memset(n->rx, 0, sizeof(n->rx));
 	if (!rx_storage || buf_len < VIRTIO_NET_MIN_BUFFER_LEN ||
 	    buf_len > VIRTIO_NET_MAX_BUFFER_LEN || queue_size < 2 ||
-	    queue_size > VIRTQ_MAX_SIZE)
+	    queue_size > VIRTIO_NET_QUEUE_SIZE)
 		return VIRTIO_EINVALID_PARAM;
 	rc = virtio_device_check(t, &net_device);
 	if (rc)

@@ -2,7 +2,7 @@
 /*
  * virtio-rng driver (VirtIO 1.2, 5.4): one request queue, one writable
  * buffer per request, the count validated. Queue mechanics are in
- * queue/split.c; the status handshake in dev/device.c.
+ * queue/; the status handshake in dev/device.c.
  */
 #include "virtio/rng.h"
 
@@ -15,7 +15,7 @@ static int setup_queues(void *drv, struct virtio_transport *t)
 	struct virtio_rng *r = drv;
 
 	return virtq_init(&r->q, t, VIRTIO_RNG_QUEUE_REQUEST,
-			  VIRTIO_RNG_QUEUE_SIZE, 1);
+			  VIRTQ_MEM(&r->q_mem), 0, 1);
 }
 
 static const struct virtio_device_desc rng_desc = {
@@ -31,8 +31,7 @@ int virtio_rng_init(struct virtio_rng *r, struct virtio_transport *t)
 		return VIRTIO_EINVALID_PARAM;
 	/* What destroy looks at, before anything can fail. */
 	r->t = NULL;
-	r->q.t = NULL;
-	r->q.ready = false;
+	virtq_clear(&r->q);
 	rc = virtio_device_check(t, &rng_desc);
 	if (rc)
 		return rc;
@@ -58,7 +57,8 @@ int virtio_rng_request(struct virtio_rng *r, void *buf, size_t len,
 		return VIRTIO_EINVALID_PARAM;
 	in = (struct virtq_buf){ buf, len };
 	rc = virtq_add_wait(&r->q, NULL, 0, &in, 1, &used);
-	if (rc == VIRTIO_ETIMEOUT || rc == VIRTIO_EBAD_USED || (!rc && !used)) {
+	if (rc == VIRTIO_ETIMEOUT || rc == VIRTIO_EBAD_USED ||
+	    rc == VIRTIO_ENEEDS_RESET || (!rc && !used)) {
 		/* The buffer is on loan to the device (or it claimed to have
 		 * written nothing, 5.4.6.1): take it back before returning. */
 		virtio_device_stop(r->t);

@@ -236,6 +236,7 @@ int virtio_mmio_init(struct virtio_mmio *m, const struct virtio_hal *hal,
 	t->legacy = m->version == 1;
 	t->features = 0;
 	t->poll_budget = VIRTIO_POLL_BUDGET_DEFAULT;
+	t->refuse_features = 0;
 	t->broken = false;
 	/* 4.2.4: legacy drivers tell the device their page size once, before
 	 * any queue is set up; QueuePFN is in these units. */

@@ -486,6 +486,7 @@ int virtio_pci_init(struct virtio_pci *p, const struct virtio_hal *hal,
 	t->legacy = false;
 	t->features = 0;
 	t->poll_budget = VIRTIO_POLL_BUDGET_DEFAULT;
+	t->refuse_features = 0;
 	t->broken = false;
 	return VIRTIO_OK;
 }

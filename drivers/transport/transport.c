@@ -67,7 +67,8 @@ int virtio_negotiate(struct virtio_transport *t, uint64_t wanted,
 	t->ops->set_status(t, status);
 
 	offered = t->ops->read_device_features(t);
-	ours = BIT(VIRTIO_F_RING_INDIRECT_DESC) | BIT(VIRTIO_F_RING_EVENT_IDX);
+	ours = BIT(VIRTIO_F_RING_INDIRECT_DESC) | BIT(VIRTIO_F_RING_EVENT_IDX) |
+	       BIT(VIRTIO_F_IN_ORDER);
 	if (t->legacy) {
 		/* Legacy devices have 32 feature bits and no VERSION_1. */
 		offered &= 0xffffffffull;
@@ -77,8 +78,13 @@ int virtio_negotiate(struct virtio_transport *t, uint64_t wanted,
 		 * interface). */
 		if (!(offered & BIT(VIRTIO_F_VERSION_1)))
 			return negotiate_fail(t, VIRTIO_EFEATURES);
-		ours |= BIT(VIRTIO_F_VERSION_1) | BIT(VIRTIO_F_ACCESS_PLATFORM);
+		/* 2.8: the packed ring is a VirtIO 1.x feature. */
+		ours |= BIT(VIRTIO_F_VERSION_1) | BIT(VIRTIO_F_ACCESS_PLATFORM) |
+			BIT(VIRTIO_F_RING_PACKED);
 	}
+	/* Ring features the caller declines (never VERSION_1: that is what
+	 * makes the device modern). */
+	ours &= ~(t->refuse_features & ~BIT(VIRTIO_F_VERSION_1));
 	if ((required & offered) != required)
 		return negotiate_fail(t, VIRTIO_EFEATURES);
 	accept = (wanted | required | ours) & offered;
@@ -94,6 +100,13 @@ int virtio_negotiate(struct virtio_transport *t, uint64_t wanted,
 	}
 	t->features = accept;
 	return VIRTIO_OK;
+}
+
+bool virtio_needs_reset(struct virtio_transport *t)
+{
+	/* 2.1.2: the device's bit; a device that lies about it only stops
+	 * its own driver. */
+	return t->ops->get_status(t) & VIRTIO_STATUS_DEVICE_NEEDS_RESET;
 }
 
 void virtio_finish_init(struct virtio_transport *t)

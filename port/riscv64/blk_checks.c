@@ -229,7 +229,7 @@ static int async_phase(struct blk_checks *c, struct virtio_blk *b,
 		       uint64_t base, bool write, size_t *verified,
 		       unsigned *max_flight)
 {
-	uint16_t owner[VIRTQ_MAX_SIZE]; /* token -> request index */
+	uint16_t owner[VIRTIO_BLK_QUEUE_SIZE]; /* token -> request index */
 	size_t next = 0, done = 0;
 	unsigned flight = 0;
 	int rc;
@@ -254,7 +254,7 @@ static int async_phase(struct blk_checks *c, struct virtio_blk *b,
 				break;
 			if (rc)
 				return rc;
-			if (tok >= VIRTQ_MAX_SIZE)
+			if (tok >= VIRTIO_BLK_QUEUE_SIZE)
 				return VIRTIO_EWRONG_TOKEN;
 			owner[tok] = (uint16_t)next++;
 			if (++flight > *max_flight)
@@ -270,7 +270,7 @@ static int async_phase(struct blk_checks *c, struct virtio_blk *b,
 			if (rc)
 				return rc == VIRTIO_ENOT_READY ? VIRTIO_ETIMEOUT
 							       : rc;
-			if (tok >= VIRTQ_MAX_SIZE)
+			if (tok >= VIRTIO_BLK_QUEUE_SIZE)
 				return VIRTIO_EWRONG_TOKEN;
 			r = owner[tok];
 			rc = virtio_blk_complete(b, tok, &areq[r]);

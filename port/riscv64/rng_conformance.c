@@ -50,6 +50,9 @@ static void check(struct port_run *r, struct virtio_transport *t, int rc)
 	port_result(r, "init", rc ? virtio_strerror(rc) : "OK", rc == 0);
 	if (rc)
 		return;
+	kprintf("INFO transport=%s features=0x%llx queue_size=%u\n",
+		r->transport, (unsigned long long)t->features,
+		virtq_size(&rng.q));
 	for (unsigned round = 0; round < 3; round++) /* 15 requests: wraps */
 		for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++)
 			request(r, sizes[i]);

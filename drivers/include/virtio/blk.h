@@ -32,6 +32,12 @@ struct virtio_blk_req {
 	uint32_t type;
 };
 
+/* Queue entries: requests in flight at once (the crate uses 16; the
+ * bare-metal _q4 build 4). */
+#ifndef VIRTIO_BLK_QUEUE_SIZE
+#define VIRTIO_BLK_QUEUE_SIZE 256u
+#endif
+
 struct virtio_blk {
 	struct virtio_transport *t;
 	struct virtq q;
@@ -40,16 +46,18 @@ struct virtio_blk {
 	bool read_only;      /* VIRTIO_BLK_F_RO negotiated */
 	bool can_flush;      /* VIRTIO_BLK_F_FLUSH negotiated */
 	/* PRIVATE: the request each in-flight non-blocking token belongs to */
-	struct virtio_blk_req *reqs[VIRTQ_MAX_SIZE];
+	struct virtio_blk_req *reqs[VIRTIO_BLK_QUEUE_SIZE];
+	VIRTQ_STORAGE(VIRTIO_BLK_QUEUE_SIZE) q_mem;
 };
 
 /*
  * Negotiate, validate config, set up the queue, DRIVER_OK. On failure the
  * device is left FAILED and nothing is held; virtio_blk_destroy stays safe.
- * After ETIMEOUT or EBAD_USED from any call, the device has been reset and
- * every later call returns EBROKEN until destroy (blocking calls reclaim
- * their own buffers before returning; non-blocking requests come back at
- * destroy). A read succeeds only if the device says it wrote all data and
+ * After ETIMEOUT, EBAD_USED or ENEEDS_RESET (the device set
+ * DEVICE_NEEDS_RESET) from any call, the device has been reset and every
+ * later call returns EBROKEN until destroy and a new init (blocking calls
+ * reclaim their own buffers before returning; non-blocking requests come
+ * back at destroy). A read succeeds only if the device says it wrote all data and
  * the status byte (used len == len + 1); a shorter used len is EIO.
  */
 int virtio_blk_init(struct virtio_blk *b, struct virtio_transport *t);

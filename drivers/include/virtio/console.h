@@ -41,6 +41,7 @@ struct virtio_console {
 	bool has_emerg_write; /* VIRTIO_CONSOLE_F_EMERG_WRITE negotiated */
 	/* PRIVATE: fields below belong to drivers/dev/console.c. */
 	struct virtq rxq, txq;
+	VIRTQ_STORAGE(VIRTIO_CONSOLE_QUEUE_SIZE) rxq_mem, txq_mem;
 	bool rx_out;          /* rx_buf is with the device (rx_token) */
 	uint16_t rx_token;
 	uint32_t rx_cursor;   /* next byte of rx_buf recv returns */
@@ -54,8 +55,9 @@ struct virtio_console {
  * buffer. On failure nothing is held and the device is left FAILED;
  * virtio_console_destroy stays safe.
  *
- * After ETIMEOUT or EBAD_USED from any call the device has been reset and
- * every later call returns EBROKEN until destroy. Each value the device
+ * After ETIMEOUT, EBAD_USED or ENEEDS_RESET from any call the device has
+ * been reset and every later call returns EBROKEN until destroy and a new
+ * init. Each value the device
  * gives is checked: a used entry must name the buffer in flight with a
  * length inside it (receive: 1..VIRTIO_CONSOLE_RX_BYTES; send: 0), and the
  * size is read under one config generation.
@@ -87,7 +89,8 @@ int virtio_console_recv(struct virtio_console *c, bool pop, uint8_t *ch,
 /*
  * Blocking (the crate's embedded-io Read): wait until at least one byte
  * has arrived, then copy up to `len` of them; *n gets how many. Waits at
- * most t->poll_budget polls, then ETIMEOUT with the device reset (so only
+ * most t->poll_budget polls, then ETIMEOUT (ENEEDS_RESET if the device
+ * set DEVICE_NEEDS_RESET) with the device reset (so only
  * call it when input is expected; recv polls without giving up).
  */
 int virtio_console_read(struct virtio_console *c, void *buf, size_t len,

@@ -58,6 +58,12 @@ struct virtio_net_rx {
 	uint32_t lease;            /* PRIVATE: which lending of it */
 };
 
+/* Entries of each queue at most (the Rust crate's QUEUE_SIZE parameter):
+ * the storage struct virtio_net carries. */
+#ifndef VIRTIO_NET_QUEUE_SIZE
+#define VIRTIO_NET_QUEUE_SIZE 16u
+#endif
+
 /* PRIVATE: one receive buffer's state. */
 enum virtio_net_slot_state {
 	VIRTIO_NET_RX_IDLE = 0,    /* with the driver, not given out */
@@ -73,6 +79,7 @@ struct virtio_net {
 	/* PRIVATE: fields below belong to drivers/dev/net.c. */
 	uint32_t hdr_size;         /* 12, or 10 on a legacy device */
 	struct virtq rxq, txq;
+	VIRTQ_STORAGE(VIRTIO_NET_QUEUE_SIZE) rxq_mem, txq_mem;
 	uint8_t *rx_storage;       /* nrx buffers of buf_len bytes */
 	size_t buf_len;
 	uint16_t nrx;              /* receive buffers in use (<= the rxq) */
@@ -81,7 +88,7 @@ struct virtio_net {
 		uint16_t token;
 		uint8_t state;     /* enum virtio_net_slot_state */
 		uint32_t lease;    /* counts the times receive lent it */
-	} rx[VIRTQ_MAX_SIZE];
+	} rx[VIRTIO_NET_QUEUE_SIZE];
 };
 
 /*
@@ -92,7 +99,7 @@ struct virtio_net {
  * rx_storage holds queue_size * buf_len bytes and stays the driver's
  * until destroy. buf_len is VIRTIO_NET_MIN_BUFFER_LEN..
  * VIRTIO_NET_MAX_BUFFER_LEN (EINVALID_PARAM otherwise), queue_size
- * 2..VIRTQ_MAX_SIZE. On failure nothing is held and the device is left
+ * 2..VIRTIO_NET_QUEUE_SIZE. On failure nothing is held and the device is left
  * FAILED; virtio_net_destroy stays safe.
  */
 int virtio_net_init(struct virtio_net *n, struct virtio_transport *t,

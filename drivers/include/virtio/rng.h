@@ -21,6 +21,7 @@
 struct virtio_rng {
 	struct virtio_transport *t;
 	struct virtq q;
+	VIRTQ_STORAGE(VIRTIO_RNG_QUEUE_SIZE) q_mem; /* PRIVATE */
 };
 
 /*
@@ -31,8 +32,8 @@ int virtio_rng_init(struct virtio_rng *r, struct virtio_transport *t);
 /*
  * Fill `buf` with up to `len` bytes of entropy (1 <= len <= UINT32_MAX);
  * *n gets how many the device wrote (1..len); nothing past them is the
- * device's. After ETIMEOUT or EBAD_USED the device has been reset and every
- * later call returns EBROKEN until destroy.
+ * device's. After ETIMEOUT, EBAD_USED or ENEEDS_RESET the device has been
+ * reset and every later call returns EBROKEN until destroy and a new init.
  */
 int virtio_rng_request(struct virtio_rng *r, void *buf, size_t len,
 		       size_t *n);

@@ -58,6 +58,11 @@ struct virtio_transport {
 	bool legacy;             /* needs the legacy single-region queue layout */
 	uint64_t features;       /* negotiated, valid after virtio_negotiate */
 	uint32_t poll_budget;    /* polls before a blocking wait gives up */
+	/* Transport feature bits the driver declines though the device
+	 * offers them, e.g. BIT(VIRTIO_F_RING_PACKED) to keep split rings.
+	 * 0 after the transport's init (accept all); set it before the
+	 * device's init. */
+	uint64_t refuse_features;
 	bool broken;             /* the device lied; only reset and teardown remain */
 };
 
@@ -70,13 +75,17 @@ struct virtio_transport {
  * 3.1.1 Driver initialization, up to and including FEATURES_OK:
  * reset, ACKNOWLEDGE, DRIVER, read features, accept `wanted` & offered plus
  * the transport features we support (VERSION_1 when not legacy,
- * RING_INDIRECT_DESC, RING_EVENT_IDX, ACCESS_PLATFORM when offered), write,
+ * RING_INDIRECT_DESC, RING_EVENT_IDX, IN_ORDER, and when not legacy
+ * ACCESS_PLATFORM and RING_PACKED, when offered and not in
+ * t->refuse_features), write,
  * set FEATURES_OK and read it back. `required` bits must be offered or the
  * result is EFEATURES. On any error the status is set to FAILED.
  * Negotiated features land in t->features.
  */
 int virtio_negotiate(struct virtio_transport *t, uint64_t wanted,
 		     uint64_t required);
+/* Has the device set DEVICE_NEEDS_RESET (2.1.2)? One status read. */
+bool virtio_needs_reset(struct virtio_transport *t);
 /* Set DRIVER_OK: the device is live. */
 void virtio_finish_init(struct virtio_transport *t);
 /* Reset the device (status 0) and wait, bounded, for it to read back 0. */

@@ -32,13 +32,13 @@ static uint32_t echo_handle(void *model, struct sim_vq *q,
 			    const struct sim_chain *c)
 {
 	struct sim_echo *e = model;
-	struct sim_echo_record *r = &e->rec[c->head % SIM_ECHO_HEADS];
+	struct sim_echo_record *r = &e->rec[c->id % SIM_ECHO_HEADS];
 	uint8_t chunk[256];
 	uint32_t len, done = 0;
 
 	(void)q;
 	r->valid = true;
-	e->last_head = c->head;
+	e->last_head = c->id;
 	r->answer = (uint8_t)sim_decide_choice("echo.answer", SIM_ECHO_ANSWERS_);
 	len = c->writable > UINT32_MAX ? UINT32_MAX : (uint32_t)c->writable;
 	if (r->answer == SIM_ECHO_HALF)
@@ -59,14 +59,14 @@ static uint32_t echo_handle(void *model, struct sim_vq *q,
 				break;
 		}
 		for (uint32_t i = k; i < n; i++)
-			chunk[i] = pattern(c->head, done + i);
+			chunk[i] = pattern(c->id, done + i);
 		if (sim_chain_write(c, done, chunk, n) != n)
 			break;
 		done += n;
 		r->written = done;
 	}
-	sim_trace("echo: head=%llu answer=%llu readable=%llu written=%llu",
-		  c->head, r->answer, r->readable, r->written);
+	sim_trace("echo: id=%llu answer=%llu readable=%llu written=%llu",
+		  c->id, r->answer, r->readable, r->written);
 	return r->written;
 }
 

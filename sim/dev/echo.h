@@ -29,7 +29,8 @@ struct sim_echo_config {
 	uint16_t queue_max; /* QueueNumMax; default 256 */
 };
 
-/* What the device did with the last chain of one head. */
+/* What the device did with the last chain of one buffer id (split: its
+ * head; packed: the id the driver gave it, the driver's token either way). */
 enum sim_echo_answer {
 	SIM_ECHO_ALL,       /* echo, then the pattern, into every byte */
 	SIM_ECHO_PATTERN,   /* the pattern into every byte */

@@ -171,7 +171,7 @@ static uint32_t tx_frame(struct sim_net *n, struct sim_vq *q,
 	if (f) {
 		memcpy(f->hdr, hdr, hsz);
 		f->hdr_bytes = hsz;
-		f->head = ch->head;
+		f->head = ch->id; /* the driver's token for it */
 	}
 	/* A frame longer than a wire frame is still read and logged; it
 	 * cannot loop back. */
@@ -299,7 +299,7 @@ static uint32_t fill_rx(struct sim_net *n, struct sim_vq *q,
 		memcpy(f->hdr, hdr, hsz);
 		f->hdr_bytes = len < hsz ? len : hsz;
 		f->lie = lie;
-		f->head = ch->head;
+		f->head = ch->id; /* the driver's token for it */
 	}
 	if (sim_chain_write(ch, 0, hdr, len < hsz ? len : hsz) < 0)
 		return 0;
@@ -355,7 +355,9 @@ static void serve_rx(struct sim_net *n)
 		if (sim_vq_push(q, head, len) || q->broken ||
 		    (d->status & VIRTIO_STATUS_DEVICE_NEEDS_RESET))
 			break;
-		if (q->used_idx != (uint16_t)(before + 1))
+		/* Split only: a packed ring's next used slot wraps with its
+		 * counter, and its used entries publish nothing else. */
+		if (!q->packed && q->used_idx != (uint16_t)(before + 1))
 			n->rx_idx_lied = true;
 		any = true;
 	}

@@ -57,7 +57,8 @@ struct sim_net_frame {
 	uint32_t hdr_bytes;  /* header bytes written / read (short: cut) */
 	uint8_t hdr[VIRTIO_NET_HDR_SIZE];
 	bool lie;            /* receive: a header no driver may accept */
-	uint16_t head;       /* the chain it came in or went out in */
+	uint16_t head;       /* the chain it came in or went out in: its buffer
+			      * id (split: head), the driver's token */
 };
 
 struct sim_net_log {

@@ -49,9 +49,14 @@ def le(v, n):
 DEVICES_PROG = ROOT / "build" / "replay" / "devices"
 # Each of a device's seed workloads is written once per transport variant:
 # (name prefix, flags byte) per bus (fuzz/device.h: fuzz_transport_of).
+# flags bit 6 (FUZZ_F_PACKED): the device offers the packed ring, the driver
+# takes it (modern transports only: a legacy device has no feature bit 34).
+PACKED = 0x40
+IN_ORDER = 0x20
 VARIANTS = {
-    "mmio": [("v2", 0), ("v1", 1)],
-    "pci": [("pci-driver-assigned-bars", 0), ("pci-firmware-bars", 1)],
+    "mmio": [("v2", 0), ("v1", 1), ("packed-v2", PACKED)],
+    "pci": [("pci-driver-assigned-bars", 0), ("pci-firmware-bars", 1),
+            ("packed-pci-driver-assigned-bars", PACKED)],
 }
 
 
@@ -206,6 +211,23 @@ def extra_seeds(table):
                 case(0, virtq_four_adds_one_kick(), VIRTQ_OUT_OF_ORDER),
             "kick-batches-no-event-idx-used-flags": case(VQ_NO_EVENT_IDX, virtq_kick_batches()),
             "refetch-mode-default-indirect-and-event-idx": case(REFETCH),
+            "packed-default-indirect-and-event-idx": case(PACKED),
+            "packed-default-no-indirect-no-event-idx":
+                case(PACKED | VQ_NO_INDIRECT | VQ_NO_EVENT_IDX),
+            "packed-ring-wrap-256-adds-queue-4": case(PACKED, bytes([4]) + v_cycle(256)),
+            "packed-ring-wrap-256-adds-queue-5-odd-size-no-indirect":
+                case(PACKED | VQ_NO_INDIRECT, bytes([5]) + v_cycle(256)),
+            "packed-sixteen-in-flight-indirect-fill-drain":
+                case(PACKED, bytes([0]) + V_FILL + V_DRAIN),
+            "packed-eight-buffer-chains-big-and-small-no-indirect":
+                case(PACKED | VQ_NO_INDIRECT, virtq_big_and_small()),
+            "packed-readable-only-and-writable-only-chains": case(PACKED, virtq_one_sided_chains()),
+            "packed-kick-batches-no-event-idx": case(PACKED | VQ_NO_EVENT_IDX, virtq_kick_batches()),
+            "packed-refetch-mode-default": case(PACKED | REFETCH),
+            "in-order-default-indirect-and-event-idx": case(IN_ORDER),
+            "in-order-fill-drain-no-indirect": case(IN_ORDER | VQ_NO_INDIRECT, bytes([0]) + V_FILL + V_DRAIN),
+            "packed-in-order-default": case(PACKED | IN_ORDER),
+            "packed-in-order-fill-drain": case(PACKED | IN_ORDER, bytes([0]) + V_FILL + V_DRAIN),
         },
         "pci_probe": {
             "pci-driver-assigned-bars-spec-device": case(0),

@@ -290,3 +290,48 @@ def test_pytest_run_never_imports_the_repository_pytest_folder(tmp_path, monkeyp
     assert proc.returncode != 0
     assert "No module named pytest" in proc.stderr and "__main__" not in proc.stderr, \
         f"expected the module to be missing, not shadowed; got: {proc.stderr.strip()}"
+
+
+# ---- packed-ring variants (CMakeLists.txt: <target>_packed forces flags bit 6) ----
+
+def test_packed_variants_are_accepted_by_name_but_not_listed():
+    listed = run_vfuzz("list").stdout.split()
+    packed = vfuzz.toolchain.packed_targets()
+    assert "blk_mmio_packed" in packed and "virtq_packed" in packed, packed
+    assert not set(packed) & set(listed), "packed variants must not be listed (CI fuzzes the list)"
+    for t in packed:
+        assert vfuzz.check_target(t) == t
+        assert vfuzz.toolchain.base_target(t) + "_packed" == t
+        assert vfuzz.toolchain.base_target(t) in listed
+    assert vfuzz.toolchain.base_target("blk_mmio") == "blk_mmio"
+    assert vfuzz.toolchain.base_target("nosuch_packed") == "nosuch_packed"
+
+
+def test_packed_variant_takes_its_base_targets_dictionary_and_options():
+    assert vfuzz.libfuzzer_flags("blk_mmio_packed") == vfuzz.libfuzzer_flags("blk_mmio")
+    assert any(f.endswith("fuzz/blk_mmio.dict") for f in vfuzz.libfuzzer_flags("blk_mmio_packed"))
+
+
+def test_packed_variant_is_inferred_from_its_paths():
+    assert vfuzz.infer_target(ROOT / "corpus/regressions/blk_mmio_packed/x") == "blk_mmio_packed"
+    assert vfuzz.infer_target(ROOT / "out/f/blk_mmio_packed/artifacts/crash-1") == "blk_mmio_packed"
+
+
+@pytest.mark.parametrize("target", ["blk_mmio_packed", "virtq_packed"])
+def test_packed_variant_runs_a_split_seed_over_the_packed_ring(run_prog, target):
+    """A seed without flags bit 6: the base target negotiates split, the
+    variant packed (the driver's second feature word has bit 34)."""
+    seed = ROOT / "corpus" / target[:-len("_packed")] / (
+        "v2-default-workload-every-request-type" if target.startswith("blk")
+        else "default-indirect-and-event-idx")
+    assert seed.read_bytes()[0] & 0x40 == 0, f"{seed} must be a split seed"
+    words = {}
+    for t in (target[:-len("_packed")], target):
+        r = run_prog(t, str(seed), env={"VFUZZ_TRACE": "1"})
+        assert r.returncode == 0 and "FINDING" not in r.stderr, r.stderr[-3000:]
+        hi = re.findall(r"DriverFeaturesSel\s+@\S+ w4 <- 0x1\n.*DriverFeatures\s+@\S+ w4 <- (0x[0-9a-f]+)",
+                        r.stderr)
+        assert hi, f"{t}: no second feature word written:\n{r.stderr[:3000]}"
+        words[t] = int(hi[-1], 16)
+    assert not words[target[:-len("_packed")]] & 4, words
+    assert words[target] & 4, words

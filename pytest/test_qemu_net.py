@@ -66,6 +66,30 @@ def split_frames(stream):
     return frames, stream
 
 
+def resume(qmp_path, deadline):
+    """Start the paused guest through QEMU's QMP socket."""
+    while True:
+        try:
+            qmp = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            qmp.settimeout(max(0.1, deadline - time.monotonic()))
+            qmp.connect(str(qmp_path))
+            break
+        except (FileNotFoundError, ConnectionRefusedError):
+            qmp.close()
+            if time.monotonic() > deadline:
+                pytest.fail(f"QEMU's QMP socket {qmp_path} never opened")
+            time.sleep(0.01)
+    with qmp, qmp.makefile("rwb") as f:
+        f.readline()  # the greeting
+        for cmd in (b'{"execute": "qmp_capabilities"}', b'{"execute": "cont"}'):
+            f.write(cmd + b"\n")
+            f.flush()
+            reply = f.readline()
+            while reply and b'"return"' not in reply and b'"error"' not in reply:
+                reply = f.readline()  # events come first
+            assert b'"return"' in reply, f"QMP {cmd!r} answered {reply!r}"
+
+
 def run_net(elf, bus, legacy):
     """Serve the netdev's socket, boot `elf` with one net device on `bus`,
     read the guest's frames, then send the host's, and read until QEMU
@@ -77,7 +101,12 @@ def run_net(elf, bus, legacy):
     # package may not ship): none.
     dev = q.Device("net", bus, values={"socket": sock_path},
                    options={"romfile": ""} if bus == "pci" else {})
-    cmd = q.qemu_command(elf, [dev], legacy_mmio=legacy)
+    # QEMU's stream netdev connects while the guest already runs, and drops
+    # what the guest sends before: start paused (-S) and let the guest run
+    # (QMP cont) only once the socket is accepted.
+    qmp_path = tmp / "qmp.sock"
+    cmd = q.qemu_command(elf, [dev], legacy_mmio=legacy) + [
+        "-S", "-qmp", f"unix:{qmp_path},server=on,wait=off"]
     deadline = time.monotonic() + TIMEOUT
     server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     server.bind(str(sock_path))
@@ -93,6 +122,7 @@ def run_net(elf, bus, legacy):
         except socket.timeout:
             pytest.fail(f"QEMU never connected to {sock_path}\n$ {' '.join(map(str, cmd))}\n"
                         f"{log.read_text(errors='replace')}")
+        resume(qmp_path, deadline)
         sent = False
         while time.monotonic() < deadline:
             conn.settimeout(max(0.1, deadline - time.monotonic()))

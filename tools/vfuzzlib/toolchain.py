@@ -233,6 +233,8 @@ def packed_targets():
 def base_target(name):
     """The target whose seeds, dictionary and options `name` uses: itself,
     or for a packed variant the target it forces the packed ring on."""
+    if not name.endswith(PACKED):
+        return name
     return name[:-len(PACKED)] if name in packed_targets() else name
 
 

@@ -5,7 +5,8 @@ of its report, and stays quiet on correct use: wrap counters over many laps,
 out-of-order and deferred completion, indirect tables, event suppression,
 the device's lies, reset. The oracles judge a driver over the packed ring
 as over the split one. IN_ORDER on both formats: batches of used buffers
-under one entry, and completing out of order is a lie the driver can see.
+under one entry; completing a later buffer first gives the older ones back
+in the same entry, which a driver reads as a batch (no lie it can see).
 
 Scenarios live in pytest/progs/packed_misuse/, a packed-ring driver played
 by hand over device_misuse's machine; each runs in its own process in
@@ -43,10 +44,6 @@ FIRING = {
     # the oracles over the packed ring
     "packed-oracle-lie-accepted": ("lie-accepted", ["used len past the chain's writable bytes", "[value=0x1000]"]),
     "packed-oracle-unwritten": ("unwritten-bytes-returned", ["[offset=100]", "[unwritten=412 of 512]"]),
-    # IN_ORDER negotiated, the device completes out of order (vq.order)
-    # ... and the older buffer its used entry gave back unserved
-    "in-order-lie-older-accepted": ("lie-accepted", ["used a buffer out of order under IN_ORDER", "[value=0x0]", "[len=512]"]),
-    "in-order-lie-accepted": ("lie-accepted", ["used a buffer out of order under IN_ORDER", "[len=512]"]),
 }
 
 QUIET = [
@@ -66,6 +63,11 @@ QUIET = [
     "ok-in-order-split",
     "ok-in-order-never",
     "ok-in-order-lie-split",
+    # IN_ORDER, the device completes out of order (vq.order): its entry is
+    # a batch to the driver, which takes the older buffer's data (claimed,
+    # not the model's: untrue, never unwritten) and the later one's (served)
+    "ok-in-order-split-older-taken-from-a-batch",
+    "ok-in-order-packed-out-of-order-read-as-a-batch",
 ]
 
 

@@ -50,7 +50,6 @@ static const char *const lie_text[] = {
 	[SIM_LIE_USED_LEN] = "returned a used len past the chain's writable bytes",
 	[SIM_LIE_USED_IDX] = "moved used idx past what was made available",
 	[SIM_LIE_STATUS] = "answered with an error status",
-	[SIM_LIE_ORDER] = "used a buffer out of order under IN_ORDER",
 };
 
 void sim_oracle_init(void)

@@ -117,7 +117,6 @@ enum sim_lie {
 	SIM_LIE_USED_IDX,     /* used idx past what was made available */
 	SIM_LIE_STATUS,       /* request status other than OK (not a lie,
 			       * but no success may follow it either) */
-	SIM_LIE_ORDER,        /* IN_ORDER negotiated, a buffer used out of order */
 };
 
 /* Count a lie (or error status) of kind `lie` with its value; mark the

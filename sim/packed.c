@@ -258,12 +258,8 @@ int sim_packed_fetch(struct sim_vq *q)
 	uint32_t v;
 	int fetched = 0, rc = 0;
 
-	if (q->lost)
+	if (sim_packed_sync(q))
 		return 0;
-	/* Refetch mode rewrote ring memory the driver read: from now on it
-	 * may act on a forged entry, and is not blamed for the ring. */
-	if (q->rewrites_seen != sim_refetch_rewrites())
-		q->trusted = false;
 	while (!q->lost && q->npending < SIM_VQ_PENDING_MAX &&
 	       (rc = fetch_one(q)) > 0)
 		fetched++;

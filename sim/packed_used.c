@@ -104,8 +104,8 @@ int sim_packed_push(struct sim_vq *q, uint16_t key, uint32_t spec_len)
 
 	/* 2.8.1: AVAIL and USED both equal to the used wrap counter; 2.8.4:
 	 * WRITE when the device wrote into the buffer. */
-	if (q->rewrites_seen != sim_refetch_rewrites())
-		q->trusted = false; /* see sim_packed_fetch */
+	if (sim_packed_sync(q))
+		return 0; /* no used entry on a ring the device left */
 	spec_flags = (uint16_t)((wrap ? F_AVAIL | F_USED : 0) |
 				(spec_len ? VIRTQ_DESC_F_WRITE : 0));
 	/* vq.used_id keeps the split ring's width; the ring holds 16 bits. */

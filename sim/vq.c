@@ -134,9 +134,13 @@ static uint32_t swallow_older(struct sim_vq *q, uint32_t i)
 
 		q->pend_head = (uint16_t)((q->pend_head + 1) % SIM_VQ_PENDING_MAX);
 		q->npending--;
+		/* The entry claims it used whole, and to the driver that is
+		 * a batch like any other (2.7.9, 2.8.9): not a lie it can
+		 * see. Its answer is not the model's, its bytes count as
+		 * written. */
 		if ((q->packed ? sim_packed_chain(q, key, &older)
 			       : sim_split_chain(q, key, &older)) == 0)
-			sim_oracle_lie(&older, SIM_LIE_ORDER, key);
+			sim_oracle_used(&older, (uint32_t)older.writable, false);
 		q->batch_len[q->nbatch] = 0;
 		q->batch[q->nbatch++] = key;
 	}
@@ -151,12 +155,15 @@ bool sim_vq_pick(struct sim_vq *q, uint16_t *head)
 		q->broken = true;
 		return false;
 	}
+	if (q->packed && sim_packed_sync(q))
+		return false;
 	if (!q->npending)
 		return false;
 	if (q->npending > 1)
 		i = sim_decide_choice("vq.order", q->npending);
 	/* 2.7.9 / 2.8.9: with IN_ORDER the device uses buffers in the order
-	 * they were made available; any other is a lie the driver can see. */
+	 * they were made available. Completing a later one first, its entry
+	 * gives the older ones back with it: the driver reads a batch. */
 	q->order_lie = false;
 	if (i && q->in_order) {
 		q->order_lie = swallow_older(q, i) != 0;
@@ -205,8 +212,6 @@ int sim_vq_push(struct sim_vq *q, uint16_t head, uint32_t len)
 	bool lie = q->order_lie;
 
 	q->order_lie = false;
-	if (lie && served)
-		sim_oracle_lie(served, SIM_LIE_ORDER, head);
 	/* 2.7.9 / 2.8.9: a batch only of buffers the device used whole (the
 	 * driver assumes the skipped ones were), in order. */
 	if (q->in_order && !lie && q->npending && served &&

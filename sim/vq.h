@@ -143,7 +143,8 @@ int sim_vq_enable(struct sim_vq *q, uint64_t features, uint32_t num,
 int sim_vq_fetch(struct sim_vq *q);
 
 /* Take the next pending buffer to complete (decision "vq.order"; with
- * IN_ORDER any other than the oldest is a lie the driver can see). */
+ * IN_ORDER any other than the oldest takes the older ones into its batch,
+ * unserved). */
 bool sim_vq_pick(struct sim_vq *q, uint16_t *head);
 
 /*

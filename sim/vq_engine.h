@@ -7,10 +7,32 @@
 #ifndef SIM_VQ_ENGINE_H
 #define SIM_VQ_ENGINE_H
 
+#include "sim/oracle.h"
 #include "sim/sim.h"
 #include "sim/vq.h"
 
 /* ---- the shared core (sim/vq.c) ------------------------------------------ */
+
+/*
+ * Refetch mode rewrote device-writable memory the driver read again: on a
+ * packed queue that is the descriptor ring itself, so the driver may have
+ * taken a forged used descriptor and given back buffers the device still
+ * holds. Nothing says which: the device stops using the ring (lost), the
+ * driver is not blamed for it (trusted), and the oracles stop judging.
+ * Returns whether the ring is lost. Split syncs instead (sim_split_sync).
+ */
+static inline bool sim_packed_sync(struct sim_vq *q)
+{
+	if (q->rewrites_seen != sim_refetch_rewrites() && !q->lost) {
+		q->trusted = false;
+		q->lost = true;
+		q->npending = 0;
+		sim_oracle_desync();
+		sim_trace("vq %llu: refetch rewrote the packed ring, the device "
+			  "stops using it", q->index, 0, 0, 0);
+	}
+	return q->lost;
+}
 
 void sim_vq_pending_push(struct sim_vq *q, uint16_t key);
 /* Drop `key` from the pending list; false if it was not there. */

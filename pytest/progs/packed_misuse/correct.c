@@ -332,7 +332,7 @@ static int in_order_lie_split(bool claim)
 	       "lie: idx %u ids %u %u", used_idx(), used_id(0), used_id(1));
 	virtio_unshare(&sim_hal, pa, host, sizeof(host),
 		       VIRTIO_DIR_DEVICE_TO_DRIVER);
-	if (claim) /* the read came back: taking its data accepts the lie */
+	if (claim) /* the read came back claimed used: its bytes count */
 		sim_oracle_check(host, sizeof(host), SIM_ORACLE_DATA,
 				 "hand in-order read");
 	(void)virtio_load_le16(drv.used + 2); /* polls: nothing left to serve */
@@ -367,8 +367,9 @@ static int ok_in_order_never(void)
 	return 0;
 }
 
-/* IN_ORDER and the device completes the second buffer first: a lie the
- * driver can see, which this one accepts. */
+/* IN_ORDER and the device completes the second buffer first: one used
+ * descriptor for both, which the driver reads as a batch; the data of the
+ * served one is the device's. */
 static int in_order_lie(void)
 {
 	static uint8_t host[512];
@@ -419,11 +420,11 @@ const struct scenario correct_scenarios[] = {
 	  "vq.defer@1=1,vq.batch@1=1", 0 },
 	{ "ok-in-order-lie-split", MMIO2, ok_in_order_lie_split,
 	  "vq.defer@1=1,vq.order@1=1", 0 },
-	{ "in-order-lie-older-accepted", MMIO2, in_order_lie_claimed,
+	{ "ok-in-order-split-older-taken-from-a-batch", MMIO2, in_order_lie_claimed,
 	  "vq.defer@1=1,vq.order@1=1", 0 },
 	{ "ok-in-order-never", MMIO2, ok_in_order_never,
 	  "vq.never@1=1,vq.never@2=1", 0 },
-	{ "in-order-lie-accepted", MMIO2, in_order_lie,
+	{ "ok-in-order-packed-out-of-order-read-as-a-batch", MMIO2, in_order_lie,
 	  "vq.defer@1=1,vq.order@1=1", 0 },
 };
 const size_t correct_scenario_count =

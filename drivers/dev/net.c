@@ -258,7 +258,8 @@ int virtio_net_send(struct virtio_net *n, const void *frame, size_t len)
 	 * flight, and a len of 0, what a device may write into buffers it
 	 * only reads (2.7.8.1): the used len of a send is no byte count. */
 	rc = virtq_add_wait(&n->txq, out, len ? 2 : 1, NULL, 0, &used);
-	if (rc == VIRTIO_ETIMEOUT || rc == VIRTIO_EBAD_USED) {
+	if (rc == VIRTIO_ETIMEOUT || rc == VIRTIO_EBAD_USED ||
+	    rc == VIRTIO_ENEEDS_RESET) {
 		/* The frame is on loan to the device: take it back (reset,
 		 * then destroy the queue) before returning it. */
 		virtio_device_stop(n->t);

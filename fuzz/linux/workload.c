@@ -59,11 +59,19 @@ struct chain {
 enum lx_behaviour {
 	/* virtqueue_add_split: an indirect table longer than the queue */
 	LX_INDIRECT_LONGER_THAN_QUEUE,
+	/* virtqueue_get_buf: the used len is handed on unchecked */
+	LX_USED_LEN_UNCHECKED,
+	/* more_used_split: a used idx past avail idx makes Linux take stale
+	 * used entries for buffers the device never returned */
+	LX_USED_IDX_UNCHECKED,
 	LX_BEHAVIOURS_,
 };
 static const char *const lx_behaviour_name[LX_BEHAVIOURS_] = {
 	[LX_INDIRECT_LONGER_THAN_QUEUE] = "indirect-chain-longer-than-queue",
+	[LX_USED_LEN_UNCHECKED] = "used-len-unchecked",
+	[LX_USED_IDX_UNCHECKED] = "used-idx-unchecked",
 };
+static bool lost; /* Linux's ring state is the device's lie: judge no more */
 static bool strict, strict_read;
 
 /* Met behaviour `b`: log it; true when the workload steps around it. */
@@ -318,6 +326,7 @@ static void judge(struct slot *sl, uint32_t len, const char *call)
 static void got(void *data, unsigned len, const char *call)
 {
 	struct slot *sl = slot_of(data, call);
+	uint32_t writable = 0;
 
 	fuzz_log_op("get_buf", 0, "head=%u len=%u",
 		    sl ? sl->head : 0, len);
@@ -325,6 +334,20 @@ static void got(void *data, unsigned len, const char *call)
 		return;
 	sl->busy = false;
 	npopped++;
+	/* The harness sees what no Linux caller can: the device published
+	 * more used entries than there were buffers. From here Linux pops
+	 * stale entries; nothing it returns is judged, the workload ends. */
+	if (lost || (vfuzz_lx_used_past_avail() &&
+		     lx_behaviour(LX_USED_IDX_UNCHECKED))) {
+		lost = true;
+		return;
+	}
+	/* What a Linux driver must do itself (virtio_net's receive_buf,
+	 * virtio_blk's status byte): refuse a len past its buffers. */
+	for (unsigned i = sl->n_out; i < sl->n_out + sl->n_in; i++)
+		writable += sl->len[i];
+	if (len > writable && lx_behaviour(LX_USED_LEN_UNCHECKED))
+		return;
 	judge(sl, len, call);
 }
 
@@ -518,11 +541,14 @@ unsigned fuzz_linux_ring_workload(struct virtio_transport *t,
 		strict_read = true;
 	}
 	tr = t;
+	lost = false;
 	npopped = 0;
 	in_callback = false;
 	for (unsigned i = 0; i < SLOTS; i++)
 		slots[i].busy = false;
 
+	sim_trace_s("linux: virtio_ring.c of Linux %s", vfuzz_lx_version, 0, 0,
+		    0);
 	uint16_t want = fuzz_u8(work);
 	/* virtio.c's virtio_features_ok under restricted memory access (a
 	 * confidential guest): no VERSION_1 or ACCESS_PLATFORM, no device. */
@@ -545,9 +571,9 @@ unsigned fuzz_linux_ring_workload(struct virtio_transport *t,
 	while (!stop && fuzz_more(work)) {
 		ops++;
 		failed += run_op(fuzz_u8(work) % NOPS, work, &stop) != 0;
-		stop = stop || vfuzz_lx_is_broken();
+		stop = stop || vfuzz_lx_is_broken() || lost;
 	}
-	bool completed = !vfuzz_lx_is_broken() && !t->broken;
+	bool completed = !vfuzz_lx_is_broken() && !t->broken && !lost;
 	teardown(true);
 	fuzz_log_workload(0, ops, failed, completed);
 	return ops;

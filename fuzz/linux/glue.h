@@ -73,9 +73,8 @@ struct vfuzz_lx_buf {
 int vfuzz_lx_add(const struct vfuzz_lx_buf *out, unsigned n_out,
 		 const struct vfuzz_lx_buf *in, unsigned n_in, void *data,
 		 unsigned *head);
-/* Has the device's used idx passed Linux's avail idx (more buffers used
- * than were ever made available)? The harness's view; Linux never asks. */
-bool vfuzz_lx_used_past_avail(void);
+/* The used idx the device published (the harness's view of the ring). */
+unsigned vfuzz_lx_used_idx(void);
 /* Would Linux use an indirect table for `total_sg` buffers now? */
 bool vfuzz_lx_would_use_indirect(unsigned total_sg);
 bool vfuzz_lx_kick(void);                        /* virtqueue_kick */

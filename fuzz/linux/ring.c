@@ -118,13 +118,11 @@ int vfuzz_lx_add(const struct vfuzz_lx_buf *out, unsigned n_out,
 	return rc;
 }
 
-bool vfuzz_lx_used_past_avail(void)
+unsigned vfuzz_lx_used_idx(void)
 {
 	const struct vring *r = virtqueue_get_vring(vq);
-	u16 avail = virtio16_to_cpu(&vdev, r->avail->idx);
-	u16 used = virtio16_to_cpu(&vdev, READ_ONCE(r->used->idx));
 
-	return (u16)(avail - used) > r->num;
+	return virtio16_to_cpu(&vdev, READ_ONCE(r->used->idx));
 }
 
 bool vfuzz_lx_would_use_indirect(unsigned total_sg)

@@ -61,8 +61,9 @@ enum lx_behaviour {
 	LX_INDIRECT_LONGER_THAN_QUEUE,
 	/* virtqueue_get_buf: the used len is handed on unchecked */
 	LX_USED_LEN_UNCHECKED,
-	/* more_used_split: a used idx past avail idx makes Linux take stale
-	 * used entries for buffers the device never returned */
+	/* more_used_split: a used idx moved past the buffers made available,
+	 * or back, makes Linux take stale used entries for buffers the
+	 * device never returned */
 	LX_USED_IDX_UNCHECKED,
 	LX_BEHAVIOURS_,
 };
@@ -85,7 +86,8 @@ static struct sim_echo echo;
 static struct fuzz_attached att;
 static struct virtio_transport *tr;
 static struct slot slots[SLOTS];
-static unsigned npopped;   /* chains Linux handed back this iteration */
+static uint16_t nadded;    /* adds Linux took: its avail idx */
+static uint16_t npopped;   /* chains Linux handed back: its last used idx */
 static bool in_callback;
 static uint8_t readable_stream[MAX_SG * BUF_MAX];
 static uint8_t expected[MAX_SG * BUF_MAX];
@@ -255,6 +257,7 @@ static int add(int s, const struct chain *ch)
 	fuzz_log_op("add", rc, "n_out=%u n_in=%u head=%u", ch->n_out,
 		    ch->n_in, head);
 	if (rc == 0) {
+		nadded++;
 		sl->busy = true;
 		sl->kicked = false;
 		sl->head = head;
@@ -333,11 +336,14 @@ static void got(void *data, unsigned len, const char *call)
 	if (!sl)
 		return;
 	sl->busy = false;
+	/* The harness sees what no Linux caller can: the entry Linux just
+	 * took is one the device never published (its used idx moved past
+	 * the buffers in flight, or back). From here Linux pops stale
+	 * entries; nothing it returns is judged, the workload ends. */
+	uint16_t published = (uint16_t)(vfuzz_lx_used_idx() - npopped);
+	uint16_t in_flight = (uint16_t)(nadded - npopped);
 	npopped++;
-	/* The harness sees what no Linux caller can: the device published
-	 * more used entries than there were buffers. From here Linux pops
-	 * stale entries; nothing it returns is judged, the workload ends. */
-	if (lost || (vfuzz_lx_used_past_avail() &&
+	if (lost || ((published == 0 || published > in_flight) &&
 		     lx_behaviour(LX_USED_IDX_UNCHECKED))) {
 		lost = true;
 		return;
@@ -392,7 +398,8 @@ static const struct vfuzz_lx_ring_ops ring_ops = {notify, callback};
  * has finished every chain it was notified of. */
 static int pop(void)
 {
-	unsigned before = npopped, len;
+	uint16_t before = npopped;
+	unsigned len;
 	unsigned budget = any_busy() ? FUZZ_POLL_BUDGET : 1;
 	bool valid = false;
 
@@ -542,7 +549,7 @@ unsigned fuzz_linux_ring_workload(struct virtio_transport *t,
 	}
 	tr = t;
 	lost = false;
-	npopped = 0;
+	nadded = npopped = 0;
 	in_callback = false;
 	for (unsigned i = 0; i < SLOTS; i++)
 		slots[i].busy = false;

@@ -96,3 +96,12 @@ def test_linux_source_comes_from_the_package_not_the_repository():
     assert version.startswith("6.1."), f"expected a 6.1 kernel tree, got {version}"
     assert (tree / "drivers/virtio/virtio_ring.c").is_file()
     assert not (tree / "drivers/net").exists(), "only what the build needs is extracted"
+
+
+def test_dedup_keys_name_linux_frames_not_the_glue():
+    from vfuzzlib import reports
+    linux = "build/linux-6.1.192/drivers/virtio/virtio_ring.c"
+    assert reports._is_user("virtqueue_add_split", linux), (
+        "a frame in Linux's virtio_ring.c is the code under test")
+    assert not reports._is_user("vfuzz_lx_dma_map", "fuzz/linux/dma.c"), (
+        "a frame of the Linux glue is harness, as fuzz/harness*.c")

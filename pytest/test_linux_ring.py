@@ -27,6 +27,8 @@ BEHAVIOURS = {
         ("used-len-unchecked", "lie-accepted"),
     "used-idx-jump-256-linux-returns-a-buffer-the-device-never-used":
         ("used-idx-unchecked", "unwritten-bytes-returned"),
+    "stale-used-id-taken-for-a-reused-head":
+        ("stale-used-id-taken-for-reused-head", "unwritten-bytes-returned"),
 }
 BEHAVIOUR_LINE = re.compile(r"^op: linux-behaviour rc=OK (\S+)$", re.M)
 

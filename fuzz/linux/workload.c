@@ -37,6 +37,8 @@ struct slot {
 	bool busy;
 	bool kicked;    /* the device was notified since it was added */
 	unsigned head;  /* the ring head Linux published it under */
+	uint16_t min_used; /* used entries before this one were written before
+			    * the chain was made available */
 	uint16_t ndesc; /* ring descriptors it holds */
 	uint8_t n_out, n_in;
 	uint32_t len[MAX_SG]; /* readable ones first */
@@ -65,12 +67,17 @@ enum lx_behaviour {
 	 * or back, makes Linux take stale used entries for buffers the
 	 * device never returned */
 	LX_USED_IDX_UNCHECKED,
+	/* virtqueue_get_buf_ctx_split: a used entry the device wrote before
+	 * the head it names was made available again (a lying id for a head
+	 * already returned) is taken as the new chain's completion */
+	LX_STALE_USED_ID,
 	LX_BEHAVIOURS_,
 };
 static const char *const lx_behaviour_name[LX_BEHAVIOURS_] = {
 	[LX_INDIRECT_LONGER_THAN_QUEUE] = "indirect-chain-longer-than-queue",
 	[LX_USED_LEN_UNCHECKED] = "used-len-unchecked",
 	[LX_USED_IDX_UNCHECKED] = "used-idx-unchecked",
+	[LX_STALE_USED_ID] = "stale-used-id-taken-for-reused-head",
 };
 static bool lost; /* Linux's ring state is the device's lie: judge no more */
 static bool strict, strict_read;
@@ -258,6 +265,7 @@ static int add(int s, const struct chain *ch)
 		    ch->n_in, head);
 	if (rc == 0) {
 		nadded++;
+		sl->min_used = (uint16_t)vfuzz_lx_used_idx();
 		sl->busy = true;
 		sl->kicked = false;
 		sl->head = head;
@@ -340,11 +348,20 @@ static void got(void *data, unsigned len, const char *call)
 	 * took is one the device never published (its used idx moved past
 	 * the buffers in flight, or back). From here Linux pops stale
 	 * entries; nothing it returns is judged, the workload ends. */
-	uint16_t published = (uint16_t)(vfuzz_lx_used_idx() - npopped);
-	uint16_t in_flight = (uint16_t)(nadded - npopped);
+	uint16_t entry = npopped; /* the used entry Linux just took */
+	uint16_t published = (uint16_t)(vfuzz_lx_used_idx() - entry);
+	uint16_t in_flight = (uint16_t)(nadded - entry);
 	npopped++;
 	if (lost || ((published == 0 || published > in_flight) &&
 		     lx_behaviour(LX_USED_IDX_UNCHECKED))) {
+		lost = true;
+		return;
+	}
+	/* 2.7.8: a head is returned once per time it is made available; an
+	 * entry written before this chain was added is not its completion
+	 * (our own ring refuses it: drivers/queue/split.c, min_used). */
+	if ((int16_t)(entry - sl->min_used) < 0 &&
+	    lx_behaviour(LX_STALE_USED_ID)) {
 		lost = true;
 		return;
 	}

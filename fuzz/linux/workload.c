@@ -295,8 +295,8 @@ static struct slot *slot_of(void *data, const char *call)
 
 	if (off >= sizeof slots || off % sizeof slots[0] || !sl->busy) {
 		sim_report(SIM_DATA_MISMATCH, NULL, NULL,
-			   "Linux's %s returns a token that is no buffer in flight [token=%p]",
-			   call, data);
+			   "Linux's %s returns a token that is no buffer in flight [slots%+lld]",
+			   call, (long long)off);
 		return NULL;
 	}
 	return sl;

@@ -176,15 +176,16 @@ def build(preset, targets=None, quiet=False):
     cache = bdir / "CMakeCache.txt"
     # The Linux targets build from a kernel tree extracted from its package.
     configure = ["cmake", "--preset", preset]
+    linux_src = None
     if preset != "riscv64" and linux.wanted(targets):
-        tree, version, pkg = linux.source_tree()
-        configure.append(f"-DVFUZZ_LINUX_SRC={tree}")
+        linux_src, version, pkg = linux.source_tree()
+        configure.append(f"-DVFUZZ_LINUX_SRC={linux_src}")
         if not quiet:
-            say("Linux targets from " + linux.describe(tree, version, pkg))
+            say("Linux targets from " + linux.describe(linux_src, version, pkg))
     # Configure once; again when the presets changed (cmake --build does not
     # re-read their cache variables), or the kernel tree did.
     if (not cache.exists() or cache.stat().st_mtime < (core.ROOT / "CMakePresets.json").stat().st_mtime
-            or (len(configure) > 3 and f"VFUZZ_LINUX_SRC:PATH={tree}\n"
+            or (linux_src and f"VFUZZ_LINUX_SRC:PATH={linux_src}\n"
                 not in cache.read_text(errors="replace"))):
         if cache.exists() and _other_compiler(preset, cache):
             say(f"build/{preset} was configured with another compiler; configuring it afresh")

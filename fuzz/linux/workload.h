@@ -12,6 +12,8 @@
  *          addresses.
  *   bit 1  the device does not offer VIRTIO_F_RING_INDIRECT_DESC
  *   bit 2  the device does not offer VIRTIO_F_RING_EVENT_IDX
+ *   bit 6  ignored: this is the split ring (the packed ring will be
+ *          linux_ring_packed's, after the sim's packed engine)
  *
  * Workload bytes: u8 the wanted queue size (0: the device's maximum;
  * otherwise rounded down to a power of two, as Linux needs), then

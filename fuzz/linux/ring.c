@@ -11,8 +11,16 @@
 #include <linux/virtio.h>
 #include <linux/virtio_config.h>
 #include <linux/virtio_ring.h>
+#include <linux/dma-mapping.h>
+#include <linux/kmsan.h>
 
 #include "fuzz/linux/glue.h"
+
+/* The 6.1 shim defines kmsan_handle_dma as a plain C99 `inline`, which
+ * gives no external definition: a build that does not inline it (-O0)
+ * fails to link virtio_ring.c. This declaration makes this file hold it. */
+void kmsan_handle_dma(struct page *page, size_t offset, size_t size,
+		      enum dma_data_direction dir);
 
 /* tools/virtio/linux/kernel.h's allocator hooks (virtio_test.c defines
  * them too): no fake kmalloc, no kfree to ignore. */

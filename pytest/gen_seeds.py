@@ -172,6 +172,40 @@ PCI_TRANSITIONAL_ID = deviate(0, 1, le(0x1001, 2))
 PCI_NUM_QUEUES_8 = deviate(3, 1, le(8, 2))
 
 
+# ---- Linux's split ring (fuzz/linux/workload.h) -------------------------------
+# The virtq target's workload bytes mean the same there (opcodes 0-7); bit 0
+# of the flags is unused (always virtio-mmio 2). Opcodes of its own:
+LX_NO_CB, LX_CB, LX_CB_DELAYED, LX_IRQ = b"\x08", b"\x09", b"\x0a", b"\x0b"
+
+
+def linux_ring_seeds():
+    return {
+        "default-indirect-and-event-idx": case(0),
+        "default-indirect-no-event-idx": case(VQ_NO_EVENT_IDX),
+        "default-event-idx-no-indirect": case(VQ_NO_INDIRECT),
+        "default-no-indirect-no-event-idx": case(VQ_NO_INDIRECT | VQ_NO_EVENT_IDX),
+        "ring-wrap-256-adds-queue-4": case(0, bytes([4]) + v_cycle(256)),
+        "ring-wrap-256-adds-queue-4-no-indirect-no-event-idx":
+            case(VQ_NO_INDIRECT | VQ_NO_EVENT_IDX, bytes([4]) + v_cycle(256)),
+        "sixteen-in-flight-indirect-fill-drain": case(0, bytes([0]) + V_FILL + V_DRAIN),
+        "five-in-flight-no-indirect-fill-drain":
+            case(VQ_NO_INDIRECT, bytes([0]) + V_FILL + V_DRAIN + V_FILL + V_DRAIN),
+        "eight-buffer-chains-big-and-small-indirect": case(0, virtq_big_and_small()),
+        "eight-buffer-chains-big-and-small-no-indirect": case(VQ_NO_INDIRECT, virtq_big_and_small()),
+        "add-kick-pop-every-blk-type": case(0, virtq_add_wait_types()),
+        "readable-only-and-writable-only-chains": case(0, virtq_one_sided_chains()),
+        "readable-only-and-writable-only-chains-no-indirect":
+            case(VQ_NO_INDIRECT, virtq_one_sided_chains()),
+        "kick-batches-no-event-idx-used-flags": case(VQ_NO_EVENT_IDX, virtq_kick_batches()),
+        "callbacks-off-fill-enable-delayed-drain":
+            case(0, bytes([0]) + LX_NO_CB + V_FILL + LX_CB_DELAYED + V_DRAIN),
+        "callbacks-on-fill-interrupt-drains-in-callback":
+            case(VQ_NO_EVENT_IDX, bytes([0]) + LX_CB + V_FILL + LX_IRQ + V_DRAIN),
+        "callbacks-on-ring-wrap-queue-2-interrupts":
+            case(0, bytes([2]) + LX_CB + (v_add(1, 1, [0, 31], T_IN, 5) + V_KICK + LX_IRQ) * 8),
+    }
+
+
 def extra_seeds(table):
     """Seeds beyond the table's: legal device choices and refetch mode."""
     blk = table["blk"]
@@ -229,6 +263,7 @@ def extra_seeds(table):
             "packed-in-order-default": case(PACKED | IN_ORDER),
             "packed-in-order-fill-drain": case(PACKED | IN_ORDER, bytes([0]) + V_FILL + V_DRAIN),
         },
+        "linux_ring_split": linux_ring_seeds(),
         "pci_probe": {
             "pci-driver-assigned-bars-spec-device": case(0),
             "pci-firmware-bars-spec-device": case(1),

@@ -48,7 +48,15 @@ static void published(struct sim_vq *q, uint16_t key, uint32_t id,
 	uint16_t k;
 
 	if (!sim_vq_held(q, id)) {
-		sim_oracle_lie(NULL, SIM_LIE_USED_ID, id);
+		/* An id past the ring is no buffer the driver has in flight: a
+		 * lie it can see. A smaller one may name a buffer it made
+		 * available that the device has not fetched yet (its bytes
+		 * never written): which, the engine does not track, so
+		 * nothing more is judged. */
+		if (id >= q->size)
+			sim_oracle_lie(NULL, SIM_LIE_USED_ID, id);
+		else
+			sim_oracle_desync();
 		if (served)
 			sim_oracle_untrue(served);
 		q->lost = true;

@@ -109,10 +109,12 @@ def _line_col(location):
 
 def _is_user(func, where):
     """A frame of the code under test: the driver or the target's own file,
-    not sim/, the harness, the replay main, libc or a runtime."""
+    not sim/, the harness (a foreign driver's glue in fuzz/linux/ too: the
+    driver under test there is Linux's), the replay main, libc or a runtime."""
     if where is None or func.startswith(("__asan", "__msan", "__sanitizer", "__ubsan", "fuzzer::")):
         return False
-    return not (where.startswith(("sim/", "fuzz/harness")) or where == "fuzz/replay_main.c")
+    return not (where.startswith(("sim/", "fuzz/harness", "fuzz/linux/"))
+                or where == "fuzz/replay_main.c")
 
 
 def stack(text):

@@ -11,7 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from . import core
+from . import core, linux
 from .core import HIDDEN_TARGETS, NOT_TARGETS, Error, nproc, rel, say
 
 
@@ -93,12 +93,20 @@ def ensure_tools(extra=()):
     pkgs = missing_packages(extra)
     if not pkgs:
         return
+    apt_install(pkgs, "missing tools")
+    still = missing_packages(extra)
+    if still:
+        raise Error(f"still missing after install: {' '.join(still)}")
+
+
+def apt_install(pkgs, why):
+    """apt-get update and install `pkgs` (as root, or through sudo)."""
     if os.geteuid() == 0:
         sudo = []
     elif shutil.which("sudo"):
         sudo = ["sudo"]
     else:
-        raise Error("missing tools; as root run: apt-get update && apt-get install -y "
+        raise Error(f"{why}; as root run: apt-get update && apt-get install -y "
                     + " ".join(pkgs))
     say(f"installing {' '.join(pkgs)} (apt-get)")
     env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
@@ -112,9 +120,6 @@ def ensure_tools(extra=()):
         if proc.returncode:
             sys.stderr.write(proc.stdout)
             raise Error(f"'{' '.join(cmd)}' failed (exit {proc.returncode}); output above")
-    still = missing_packages(extra)
-    if still:
-        raise Error(f"still missing after install: {' '.join(still)}")
 
 
 # ---- builds -----------------------------------------------------------------
@@ -175,14 +180,24 @@ def build(preset, targets=None, quiet=False):
     if not quiet:
         say(f"building {preset}" + (f": {' '.join(targets)}" if targets else ""))
     cache = bdir / "CMakeCache.txt"
+    # The Linux targets build from a kernel tree extracted from its package.
+    configure = ["cmake", "--preset", preset]
+    linux_src = None
+    if preset != "riscv64" and linux.wanted(targets):
+        linux_src, version, pkg = linux.source_tree()
+        configure.append(f"-DVFUZZ_LINUX_SRC={linux_src}")
+        if not quiet:
+            say("Linux targets from " + linux.describe(linux_src, version, pkg))
     # Configure once; again when the presets changed (cmake --build does not
-    # re-read their cache variables).
-    if not cache.exists() or cache.stat().st_mtime < (core.ROOT / "CMakePresets.json").stat().st_mtime:
+    # re-read their cache variables), or the kernel tree did.
+    if (not cache.exists() or cache.stat().st_mtime < (core.ROOT / "CMakePresets.json").stat().st_mtime
+            or (linux_src and f"VFUZZ_LINUX_SRC:PATH={linux_src}\n"
+                not in cache.read_text(errors="replace"))):
         if cache.exists() and _other_compiler(preset, cache):
             say(f"build/{preset} was configured with another compiler; configuring it afresh")
             cache.unlink()
             shutil.rmtree(bdir / "CMakeFiles", ignore_errors=True)
-        run_quiet(["cmake", "--preset", preset], f"configure of preset {preset}")
+        run_quiet(configure, f"configure of preset {preset}")
     cmd = ["cmake", "--build", str(bdir), f"-j{nproc()}"]
     if targets:
         cmd += ["--target", *targets]
@@ -190,7 +205,7 @@ def build(preset, targets=None, quiet=False):
         # system until cmake re-globs, which only a full build would trigger.
         known = (bdir / "Makefile").read_text(errors="replace") if (bdir / "Makefile").exists() else ""
         if any(f"\n{t}:" not in known for t in targets):
-            run_quiet(["cmake", "--preset", preset], f"configure of preset {preset}")
+            run_quiet(configure, f"configure of preset {preset}")
     run_quiet(cmd, what)
     return bdir
 

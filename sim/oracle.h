@@ -124,13 +124,14 @@ enum sim_lie {
 void sim_oracle_lie(const struct sim_chain *c, enum sim_lie lie,
 		    uint64_t value);
 /*
- * The used ring no longer says what the engine wrote: a used idx moved by
- * other than the spec's step (a jump can wrap the ring, a step back lets a
- * later entry overwrite one the driver never read) or behind the engine's
- * back (refetch mode). Which entries the driver read, and so which lies it
+ * The used ring no longer says what the engine wrote: a used idx stepped
+ * back (a later entry then overwrites one the driver may never have read),
+ * moved behind the engine's back (refetch mode), or a packed used id the
+ * engine cannot place. Which entries the driver read, and so which lies it
  * could see, is then unknown: nothing more this iteration is judged
  * (sim_oracle_check and sim_oracle_call_ok stay quiet). The lie itself is
- * still counted, and the used idx check stays the driver's to make.
+ * still counted, and the used idx check stays the driver's to make. A jump
+ * forward is no desync: every entry it passes counts as published.
  */
 void sim_oracle_desync(void);
 /* The answer to `c` is not the model's (a decided status, say): not for

@@ -28,6 +28,20 @@ build="$work/vfuzz-build-${SANITIZER:-none}"
 # hidden ones, exactly as ./vfuzz lists them (Python 3 standard library).
 targets=$(python3 "$root/vfuzz" list) || die "./vfuzz list failed"
 [ -n "$targets" ] || die "./vfuzz list names no target"
+# The Linux ring targets build against a kernel tree (./vfuzz extracts one
+# from Debian's linux-source-6.1 into build/linux-*): only when
+# $VFUZZ_LINUX_SRC names one; otherwise they are left out, said so.
+linux_args=()
+if [ -n "${VFUZZ_LINUX_SRC:-}" ]; then
+	[ -d "$VFUZZ_LINUX_SRC" ] || die "\$VFUZZ_LINUX_SRC ($VFUZZ_LINUX_SRC) is not a directory"
+	linux_args=(-DVFUZZ_LINUX_SRC="$VFUZZ_LINUX_SRC")
+else
+	skipped=$(printf '%s\n' $targets | grep '^linux_' || true)
+	if [ -n "$skipped" ]; then
+		echo "oss-fuzz/build.sh: leaving out $(echo $skipped) (no \$VFUZZ_LINUX_SRC kernel tree)"
+		targets=$(printf '%s\n' $targets | grep -v '^linux_')
+	fi
+fi
 
 # Compiler and flags on the command line, not only in the environment: a
 # build directory configured before keeps its cache, and would keep the
@@ -38,7 +52,7 @@ cmake -S "$root" -B "$build" -G "Unix Makefiles" \
 	-DCMAKE_BUILD_TYPE= \
 	-DVFUZZ_LIBFUZZER=ON -DVFUZZ_SANITIZE=OFF \
 	-DVFUZZ_ENGINE_LIB="$LIB_FUZZING_ENGINE" \
-	-DVFUZZ_VALUE_PROFILE=ON -DVFUZZ_WERROR=OFF
+	-DVFUZZ_VALUE_PROFILE=ON -DVFUZZ_WERROR=OFF "${linux_args[@]}"
 # shellcheck disable=SC2086  # one word per target
 cmake --build "$build" -j"${VFUZZ_BUILD_JOBS:-$(nproc)}" --target $targets
 

@@ -220,31 +220,45 @@ COMPARED = {"init", "capacity", "get_id", "read_only", "rw1", "rw8", "rw_sizes",
 DIFF_CASES = {"rw": (2048, "vfz-diff-rw", False), "ro": (768, "vfz-diff-ro", True)}
 
 
-def sim_results(sectors, serial, read_only):
+def sim_results(sectors, serial, read_only, packed=False):
     if not SIM_SCENARIO.exists():
         pytest.fail(f"{SIM_SCENARIO} is missing: build it with "
                     f"`cmake --preset replay && cmake --build build/replay -j2`")
     cmd = [str(SIM_SCENARIO), f"--capacity={sectors}", f"--serial={serial}"]
     if read_only:
         cmd.append("--read-only")
+    if packed:
+        cmd.append("--packed")
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
     results, _, _ = q.parse(proc.stdout)
     assert proc.returncode == 0 and results, \
         f"$ {' '.join(cmd)}\nexit {proc.returncode}\n{proc.stdout}\n{proc.stderr}"
+    features = [int(i["features"], 16) for i in q.parse_info(proc.stdout).values()
+                if "features" in i]
+    assert features and all((f >> 34 & 1) == packed for f in features), \
+        f"the sim run should negotiate RING_PACKED: {packed}\n{proc.stdout}"
     return results
 
 
-@pytest.mark.parametrize("bus,legacy", [("mmio", False), ("mmio", True), ("pci", False)],
-                         ids=["mmio2", "mmio1", "pci"])
+@pytest.mark.parametrize("bus,legacy,packed",
+                         [("mmio", False, False), ("mmio", True, False), ("pci", False, False),
+                          ("mmio", False, True), ("pci", False, True)],
+                         ids=["mmio2", "mmio1", "pci", "mmio2-packed", "pci-packed"])
 @pytest.mark.parametrize("case", sorted(DIFF_CASES))
-def test_qemu_and_sim_agree(port_build, tmp_path, case, bus, legacy):
+def test_qemu_and_sim_agree(port_build, tmp_path, case, bus, legacy, packed):
+    """Both sides on the same ring format: QEMU's packed=on against the sim
+    offering RING_PACKED (each run's INFO line says what was negotiated)."""
     sectors, serial, read_only = DIFF_CASES[case]
-    disk = q.Disk(tmp_path / "d.img", sectors, serial, bus=bus, read_only=read_only)
+    disk = q.Disk(tmp_path / "d.img", sectors, serial, bus=bus, read_only=read_only,
+                  options={"packed": "on"} if packed else {})
     q.make_disk(disk.path, sectors, serial, read_only)
     run = q.run_qemu(port_build / "blk_conformance.elf", [disk], legacy_mmio=legacy)
     qemu = {(r["test"], r["value"], r["ok"]) for r in run.results if r["test"] in COMPARED}
+    got = [int(i["features"], 16) >> 34 & 1 for i in run.info.values() if "features" in i]
+    assert got and all(g == packed for g in got), \
+        f"QEMU's run should negotiate RING_PACKED: {packed}\n{run.describe()}"
     sim = {(r["test"], r["value"], r["ok"])
-           for r in sim_results(sectors, serial, read_only) if r["test"] in COMPARED}
+           for r in sim_results(sectors, serial, read_only, packed) if r["test"] in COMPARED}
     both = {t for t, _, _ in qemu} & {t for t, _, _ in sim}
     assert {"capacity", "get_id"} <= both, \
         f"the sim and QEMU must both run capacity and get_id; common tests: {sorted(both)}"

@@ -22,7 +22,7 @@
  * when it fails, every op prints rc=SKIPPED.
  * Device options: --transport=mmio1|mmio2|pci (mmio2), --capacity=N (2048),
  * --serial=S, --read-only, --queue-max=N, --no-indirect, --no-event-idx,
- * --no-flush, --blk-size=N; --script=<decisions> (sim/decide.h script mode);
+ * --no-flush, --blk-size=N, --packed (the device offers RING_PACKED); --script=<decisions> (sim/decide.h script mode);
  * PCI BARs are assigned by the driver unless --pci-firmware (pre-assigned)
  * or --pci-no-assign (left unassigned); --poll-budget=N (1000).
  * Last: destroy, sim_audit, `FINDINGS <n>[ last=<class>]`; exit 0, or 2
@@ -53,6 +53,7 @@ static struct {
 	bool pci_firmware;  /* BARs pre-assigned by "firmware" */
 	bool pci_no_assign; /* nobody assigns the BARs */
 	bool no_indirect, no_event_idx; /* ring features the device lacks */
+	bool packed;                   /* it offers the packed ring */
 	uint32_t poll_budget;
 } opt = {
     .transport = "mmio2", .run = "conformance", .poll_budget = POLL_BUDGET};
@@ -114,6 +115,8 @@ static void parse_args(int argc, char **argv)
 			opt.no_indirect = true;
 		else if (IS("--no-event-idx") && !v)
 			opt.no_event_idx = true;
+		else if (IS("--packed") && !v)
+			opt.packed = true;
 		else if (IS("--no-flush") && !v)
 			opt.blk.flush = false;
 		else if (IS("--blk-size") && v)
@@ -158,7 +161,8 @@ static int probe(struct virtio_transport **t, const char **step)
 		usage("sim_blk_create refused the device", "");
 	dev = d->model;
 	sim_vdev_offer_rings(d, (opt.no_indirect ? 0 : SIM_RING_INDIRECT) |
-				    (opt.no_event_idx ? 0 : SIM_RING_EVENT_IDX));
+				    (opt.no_event_idx ? 0 : SIM_RING_EVENT_IDX) |
+				    (opt.packed ? SIM_RING_PACKED : 0));
 	if (!strcmp(opt.transport, "pci"))
 		tr = opt.pci_firmware	 ? FUZZ_PCI_FIRMWARE_BARS
 		     : opt.pci_no_assign ? FUZZ_PCI_UNASSIGNED

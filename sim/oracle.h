@@ -125,7 +125,8 @@ void sim_oracle_lie(const struct sim_chain *c, enum sim_lie lie,
 		    uint64_t value);
 /*
  * The used ring no longer says what the engine wrote: a used idx stepped
- * back (a later entry then overwrites one the driver may never have read),
+ * short or back (a later entry then overwrites one the driver may never
+ * have read; under IN_ORDER it gives that chain back in a batch),
  * moved behind the engine's back (refetch mode), or a packed used id the
  * engine cannot place. Which entries the driver read, and so which lies it
  * could see, is then unknown: nothing more this iteration is judged

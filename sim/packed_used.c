@@ -64,8 +64,11 @@ static void published(struct sim_vq *q, uint16_t key, uint32_t id,
 	}
 	sim_vq_hold(q, id, false);
 	if (id != q->buf_id[key]) {
-		/* Another buffer the device holds goes back in its place. */
+		/* Another buffer the device holds goes back in its place
+		 * (under IN_ORDER with every older one, as a batch). */
 		q->lost = true;
+		if (q->in_order)
+			sim_oracle_desync();
 		if (served)
 			sim_oracle_untrue(served);
 		x = NULL;

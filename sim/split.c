@@ -394,6 +394,11 @@ int sim_split_push(struct sim_vq *q, uint16_t head, uint32_t spec_len)
 			  id == head && len == spec_len);
 	if (step != 0 && id != head)
 		returned(q, id);
+	/* Under IN_ORDER an entry naming another chain gives every older one
+	 * back with it (a batch, to the driver), which this engine does not
+	 * follow: stop judging. */
+	if (q->in_order && id != head)
+		sim_oracle_desync();
 	/* The batch's other buffers come back whole, with no entry. */
 	for (unsigned k = 0; step != 0 && k < q->nbatch; k++)
 		q->held[q->batch[k] / 8] &= (uint8_t)~(1u << (q->batch[k] % 8));
@@ -406,10 +411,12 @@ int sim_split_push(struct sim_vq *q, uint16_t head, uint32_t spec_len)
 		goto broken;
 	if (step != spec_step) {
 		check_used_idx(q, (uint16_t)(q->used_idx + step), step);
-		/* A step back lets a later entry overwrite this one before
-		 * the driver may have read it (a jump forward publishes what
-		 * it passes: return_published). */
-		if ((int16_t)step < 0)
+		/* A step short of the spec's or back lets a later entry
+		 * overwrite this one before the driver may have read it (and
+		 * under IN_ORDER that later entry gives this chain back as
+		 * part of a batch); a jump forward publishes what it passes
+		 * (return_published). */
+		if (step < spec_step || (int16_t)step < 0)
 			sim_oracle_desync();
 	}
 	q->used_idx = (uint16_t)(q->used_idx + step);

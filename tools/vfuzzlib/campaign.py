@@ -70,7 +70,7 @@ def _stop_group(proc):
 
 def seed_dirs(target):
     """The read-only corpus dirs a run of `target` starts from."""
-    dirs = [core.ROOT / "corpus" / base_target(target), core.ROOT / "corpus" / "regressions" / target]
+    dirs = [core.ROOT / "corpus" / base_target(target), core.ROOT / "corpus" / "regressions" / base_target(target)]
     return [d for d in dirs if d.is_dir()]
 
 

@@ -75,6 +75,9 @@ static void published(struct sim_vq *q, uint16_t key, uint32_t id,
 		if (find_pending(q, id, key, &k) &&
 		    !sim_packed_chain(q, k, &other))
 			x = &other;
+		else
+			sim_oracle_desync(); /* held but not pending (vq.never):
+					      * a buffer the engine cannot mark */
 	}
 	if (!x)
 		return;

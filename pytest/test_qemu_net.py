@@ -90,7 +90,7 @@ def resume(qmp_path, deadline):
             assert b'"return"' in reply, f"QMP {cmd!r} answered {reply!r}"
 
 
-def run_net(elf, bus, legacy):
+def run_net(elf, bus, legacy, options=None):
     """Serve the netdev's socket, boot `elf` with one net device on `bus`,
     read the guest's frames, then send the host's, and read until QEMU
     closes the socket."""
@@ -100,7 +100,7 @@ def run_net(elf, bus, legacy):
     # virtio-net-pci loads a boot ROM the port never runs (and the qemu
     # package may not ship): none.
     dev = q.Device("net", bus, values={"socket": sock_path},
-                   options={"romfile": ""} if bus == "pci" else {})
+                   options={**({"romfile": ""} if bus == "pci" else {}), **(options or {})})
     # QEMU's stream netdev connects while the guest already runs, and drops
     # what the guest sends before: start paused (-S) and let the guest run
     # (QMP cont) only once the socket is accepted.
@@ -157,7 +157,11 @@ def run_net(elf, bus, legacy):
     return NetRun(cmd, proc.returncode, output, frames)
 
 
-TRANSPORTS = {"mmio2": ("mmio", False), "mmio1": ("mmio", True), "pci": ("pci", False)}
+# name -> (bus, legacy MMIO, device options); the transport a run reports is
+# the name before any "-" (mmio2-packed: mmio2).
+TRANSPORTS = {"mmio2": ("mmio", False, {}), "mmio1": ("mmio", True, {}), "pci": ("pci", False, {}),
+              "mmio2-packed": ("mmio", False, {"packed": "on"}),
+              "pci-packed": ("pci", False, {"packed": "on"})}
 
 
 @pytest.fixture(scope="session")
@@ -167,8 +171,8 @@ def port_build():
 
 @pytest.fixture(scope="module", params=sorted(TRANSPORTS))
 def net_run(request, port_build):
-    bus, legacy = TRANSPORTS[request.param]
-    return request.param, run_net(port_build / "net_conformance.elf", bus, legacy)
+    bus, legacy, options = TRANSPORTS[request.param]
+    return request.param, run_net(port_build / "net_conformance.elf", bus, legacy, options)
 
 
 def test_qemu_net_runs_to_done_with_matching_exit_status(net_run):
@@ -180,6 +184,7 @@ def test_qemu_net_runs_to_done_with_matching_exit_status(net_run):
 
 def test_guest_checks_pass_on_one_net_device_of_the_transport(net_run):
     name, run = net_run
+    name = name.split("-")[0]
     transports = {r["transport"] for r in run.results}
     assert transports == {name}, f"expected one net device on {name}, got {transports}\n" \
                                  f"{run.describe()}"
@@ -197,6 +202,7 @@ def test_guest_checks_pass_on_one_net_device_of_the_transport(net_run):
 def test_header_is_ten_bytes_on_legacy_and_twelve_on_modern(net_run):
     # 5.1.6.1: the legacy header has no num_buffers without MRG_RXBUF.
     name, run = net_run
+    name = name.split("-")[0]
     want = "10" if name == "mmio1" else "12"
     assert run.info.get(name, {}).get("hdr") == want, run.describe()
 
@@ -208,3 +214,14 @@ def test_host_receives_the_guest_frames_exactly(net_run):
         f"the host should get {len(TX_SIZES)} frames of {TX_SIZES} bytes\n{run.describe()}"
     bad = [k for k, (a, b) in enumerate(zip(run.frames, want)) if a != b]
     assert not bad, f"frames {bad} differ from what the guest sent\n{run.describe()}"
+
+
+def test_ring_format_is_packed_exactly_when_qemu_offers_it(net_run):
+    """QEMU's packed=on offers VIRTIO_F_RING_PACKED (bit 34): the driver
+    takes it, and both queues then run the packed ring."""
+    name, run = net_run
+    packed = TRANSPORTS[name][2].get("packed") == "on"
+    info = run.info.get(name.split("-")[0], {})
+    assert "features" in info, f"no INFO features line\n{run.describe()}"
+    got = int(info["features"], 16) >> 34 & 1
+    assert got == packed, f"RING_PACKED negotiated: expected {packed}, got {got}\n{run.describe()}"

@@ -148,7 +148,7 @@ int vfuzz_lx_add(const struct vfuzz_lx_buf *out, unsigned n_out,
 		 * indirect one's only); Linux writes it in each. */
 		next_avail = (next_avail + free_before - vq->num_free) % num;
 		*head = le16_to_cpu(d[(next_avail + num - 1) % num].id);
-	} else {
+	} else if (!vfuzz_lx_is_packed()) {
 		/* Linux publishes avail->idx at every add (virtqueue_add_split):
 		 * the head it just made available is the entry before it. */
 		const struct vring *r = virtqueue_get_vring(vq);

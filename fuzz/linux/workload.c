@@ -534,6 +534,7 @@ static int run_op(uint8_t op, struct fuzz_in *w, bool *stop)
 static int setup_queue(uint16_t want)
 {
 	uint32_t max, num;
+	bool packed = virtio_has_feature(tr, VIRTIO_F_RING_PACKED);
 
 	if (tr->ops->queue_used(tr, 0))
 		return VIRTIO_EALREADY_USED;
@@ -543,13 +544,11 @@ static int setup_queue(uint16_t want)
 	num = max;
 	if (want && want < max) {
 		num = want;
-		while (!(tr->features & (1ull << VIRTIO_F_RING_PACKED)) &&
-		       (num & (num - 1)))
+		while (!packed && (num & (num - 1)))
 			num &= num - 1; /* the highest power of two below */
 	}
 	/* virtio_mmio.c's vm_setup_vq takes QueueNumMax as it is. */
-	if ((tr->features & (1ull << VIRTIO_F_RING_PACKED)) &&
-	    num > VIRTQ_PACKED_SIZE_MAX &&
+	if (packed && num > VIRTQ_PACKED_SIZE_MAX &&
 	    lx_behaviour(LX_PACKED_SIZE_ABOVE_32768))
 		return VIRTIO_EBAD_QUEUE_SIZE;
 	if (vfuzz_lx_ring_create(tr->features, num, &ring_ops))

@@ -251,14 +251,18 @@ static uint32_t rtc_handle(void *model, struct sim_vq *q,
 	if (len > resp_len)
 		len = resp_len;
 	/* What a right answer is (sim/oracle.h): an error status is no
-	 * success; a response shorter than its message, or a field the
-	 * spec does not define, is a lie the driver can see. */
+	 * success, a field the spec does not define a lie the driver can
+	 * see; each only when written (the queue engine may still lie about
+	 * the used len: then what the driver reads counts as written,
+	 * whatever it holds, and the answer is untrue). A response shorter
+	 * than its message is judged by the written-bytes oracle: the bytes
+	 * past the used len were never the device's. */
 	if (untrue)
 		sim_oracle_untrue(c);
-	if (st != VIRTIO_RTC_S_OK)
+	if (st != VIRTIO_RTC_S_OK && len > VIRTIO_RTC_RESP_STATUS)
 		sim_oracle_lie(c, SIM_LIE_STATUS, st);
-	if (len < resp_len || lie)
-		sim_oracle_lie(c, SIM_LIE_STATUS, len);
+	if (lie && len == resp_len)
+		sim_oracle_lie(c, SIM_LIE_STATUS, lie);
 	r->requests++;
 	r->last.msg_type = type;
 	r->last.clock = clock;

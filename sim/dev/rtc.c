@@ -92,7 +92,7 @@ static bool check_request(struct sim_rtc *r, struct sim_vq *q,
 			  const struct sim_chain *c, const uint8_t *req,
 			  uint16_t type, uint32_t req_len, uint32_t resp_len)
 {
-	uint16_t limit = r->told_valid ? r->told : r->cfg.nclocks;
+	uint32_t limit = r->told_valid ? r->told : r->cfg.nclocks;
 	uint16_t clock;
 
 	/* A request the device reads, then a response it writes. */
@@ -128,6 +128,11 @@ static bool check_request(struct sim_rtc *r, struct sim_vq *q,
 	if (type != VIRTIO_RTC_REQ_READ && type != VIRTIO_RTC_REQ_CLOCK_CAP)
 		return true;
 	clock = virtio_get_le16(req + VIRTIO_RTC_REQ_CLOCK_ID);
+	/* A CFG answer whose num_clocks the device did not write (its used
+	 * len lied over a short response): what the driver read is not
+	 * known, nor which clocks it may name. */
+	if (r->told_valid && !r->told_known)
+		return true;
 	if (clock >= limit)
 		sim_report(SIM_DESC_MALFORMED, NULL, NULL,
 			   "driver asks about rtc clock %u of a device that "
@@ -151,8 +156,7 @@ static void fill_ok(struct sim_rtc *r, uint16_t type, uint16_t clock,
 		*untrue |= v != r->cfg.nclocks;
 		*lie |= v == 0; /* one or more clocks */
 		virtio_put_le16(resp + VIRTIO_RTC_RESP_NUM_CLOCKS, (uint16_t)v);
-		r->told = (uint16_t)v;
-		r->told_valid = true;
+		r->told = (uint16_t)v; /* known once written (rtc_handle) */
 		break;
 	case VIRTIO_RTC_REQ_CLOCK_CAP:
 		v = sim_decide("rtc.clock_type", k->type, 1);
@@ -263,6 +267,12 @@ static uint32_t rtc_handle(void *model, struct sim_vq *q,
 		sim_oracle_lie(c, SIM_LIE_STATUS, st);
 	if (lie && len == resp_len)
 		sim_oracle_lie(c, SIM_LIE_STATUS, lie);
+	if (type == VIRTIO_RTC_REQ_CFG) {
+		r->told_valid = true;
+		r->told_known = st == VIRTIO_RTC_S_OK &&
+				status == VIRTIO_RTC_S_OK &&
+				len >= VIRTIO_RTC_RESP_NUM_CLOCKS + 2;
+	}
 	r->requests++;
 	r->last.msg_type = type;
 	r->last.clock = clock;
@@ -305,7 +315,7 @@ int sim_rtc_create(struct sim_rtc *r, const struct sim_rtc_config *cfg)
 	}
 	memset(r->reads, 0, sizeof(r->reads));
 	r->told = 0;
-	r->told_valid = false;
+	r->told_valid = r->told_known = false;
 	r->requests = 0;
 	memset(&r->last, 0, sizeof(r->last));
 	/* No config space; the alarmq exists with F_ALARM. */

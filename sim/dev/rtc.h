@@ -60,9 +60,11 @@ struct sim_rtc {
 	struct sim_rtc_config cfg;
 	uint64_t reads[SIM_RTC_MAX_CLOCKS]; /* READs served per clock */
 	/* num_clocks the last CFG answer said since reset (told_valid):
-	 * the clock ids a driver may name. */
+	 * the clock ids a driver may name; told_known: the answer wrote it
+	 * (else the driver read bytes the device never wrote, and no clock
+	 * id is judged). */
 	uint16_t told;
-	bool told_valid;
+	bool told_valid, told_known;
 	uint32_t requests;   /* requests answered */
 	struct sim_rtc_answer last;
 };

@@ -6,7 +6,7 @@
  * against the model's last response), and the seed workloads. Not here:
  * the driver (drivers/dev/rtc.c), the model (sim/dev/rtc.c).
  *
- * Opcodes (byte % 6):
+ * Opcodes (byte % 7):
  *   0 read       u8 c: clock c % (num_clocks + 1) (the last: no such
  *                clock, EINVALID_PARAM without a request)
  *   1 clock_cap  u8 c: the same clocks
@@ -14,6 +14,8 @@
  *   3 interrupts u8 e: enable (e & 1) or disable
  *   4 ack the interrupt status
  *   5 destroy, then init again on the same transport
+ *   6 bad arguments: every call with a NULL out-parameter or driver
+ *     (EINVALID_PARAM, or EBROKEN from a stopped device, never a request)
  * At most RTC_MAX_OPS operations run (three times the 8-entry queue: the
  * ring wraps).
  */
@@ -179,6 +181,54 @@ static int do_clock_cap(uint16_t clock)
 	return rc;
 }
 
+/* Calls no caller may make: each must be refused without a request. */
+static int bad_arguments(void)
+{
+	uint64_t ns;
+	uint16_t n;
+	bool broken = rtc.t && rtc.t->broken;
+	struct {
+		const char *call;
+		int rc;
+		bool may_be_broken; /* checks the device before the arguments */
+	} got[] = {
+		{ "virtio_rtc_read(NULL out)", virtio_rtc_read(&rtc, 0, NULL), true },
+		{ "virtio_rtc_clock_cap(NULL out)",
+		  virtio_rtc_clock_cap(&rtc, 0, NULL), true },
+		{ "virtio_rtc_num_clocks(NULL out)",
+		  virtio_rtc_num_clocks(&rtc, NULL), false },
+		{ "virtio_rtc_read(NULL rtc)", virtio_rtc_read(NULL, 0, &ns), false },
+		{ "virtio_rtc_num_clocks(NULL rtc)",
+		  virtio_rtc_num_clocks(NULL, &n), false },
+		{ "virtio_rtc_init(NULL rtc)", virtio_rtc_init(NULL, rtc.t), false },
+	};
+	unsigned bad = 0;
+
+	virtio_rtc_set_interrupts(NULL, true);
+	(void)virtio_rtc_ack_interrupt(NULL);
+	virtio_rtc_destroy(NULL);
+	for (size_t i = 0; i < sizeof(got) / sizeof(got[0]); i++) {
+		int want = live && broken && got[i].may_be_broken
+				   ? VIRTIO_EBROKEN
+				   : VIRTIO_EINVALID_PARAM;
+
+		/* Before init (or after a failed one) the driver has no
+		 * device: any refusal will do. */
+		if (!live && got[i].rc != VIRTIO_OK)
+			continue;
+		if (got[i].rc != want) {
+			bad++;
+			sim_report(SIM_LIE_ACCEPTED, NULL, NULL,
+				   "driver's %s answers %s (expected %s)",
+				   got[i].call, virtio_strerror(got[i].rc),
+				   virtio_strerror(want));
+		}
+	}
+	fuzz_log_op("bad_arguments", bad ? VIRTIO_EINVALID_PARAM : 0,
+		    "wrong=%u", bad);
+	return 0;
+}
+
 static const uint8_t default_ops[] = {
 	2,             /* num_clocks */
 	1, 0, 1, 1, 1, 2, 1, 3, /* capabilities of clocks 0..3 */
@@ -186,6 +236,7 @@ static const uint8_t default_ops[] = {
 	0, 4,          /* no clock 4: refused */
 	3, 0, 0, 2, 4, /* interrupts off, read, ack */
 	3, 1, 0, 2, 4, /* on, read, ack */
+	6,             /* bad arguments, refused */
 	5, 0, 0,       /* init again, read */
 };
 
@@ -204,7 +255,7 @@ unsigned fuzz_rtc_workload(struct virtio_transport *t, struct fuzz_in *work)
 		return 0;
 	}
 	while (fuzz_more(work) && ops < RTC_MAX_OPS) {
-		uint8_t op = fuzz_u8(work) % 6;
+		uint8_t op = fuzz_u8(work) % 7;
 		uint16_t n = 0;
 		uint8_t c;
 		uint32_t isr;
@@ -235,10 +286,13 @@ unsigned fuzz_rtc_workload(struct virtio_transport *t, struct fuzz_in *work)
 			isr = virtio_rtc_ack_interrupt(&rtc);
 			fuzz_log_op("ack_interrupt", 0, "isr=%u", isr);
 			break;
-		default:
+		case 5:
 			virtio_rtc_destroy(&rtc);
 			live = false;
 			rc = do_init(t);
+			break;
+		default:
+			rc = bad_arguments();
 			break;
 		}
 		failed += rc != 0;
@@ -266,7 +320,7 @@ static const uint8_t no_such_clock[] = {
 	READ(4), CAP(4), READ(9), CAP(9), READ(0),
 };
 static const uint8_t reinit[] = {
-	READ(2), 5, READ(2), 5, CAP(3), 2, 5, READ(0),
+	READ(2), 5, READ(2), 5, CAP(3), 2, 5, READ(0), 6,
 };
 static const uint8_t interrupts[] = {
 	3, 0, READ(0), 4, READ(1), 4, 3, 1, READ(2), 4, 3, 0, 3, 1, CAP(0), 4,

@@ -35,7 +35,7 @@ def CAP(c):
     return [1, c]
 
 
-NUM, ACK, REINIT = [2], [4], [5]
+NUM, ACK, REINIT, BAD = [2], [4], [5], [6]
 
 
 def IRQ(on):
@@ -100,7 +100,15 @@ def test_honest_device_gives_every_clock_exactly(run_prog, transport, packed):
 def test_default_workload_runs_clean(run_prog):
     ops, desc = scenario(run_prog, [])
     assert "read=EINVALID_PARAM" in rcs(ops) and rcs(ops).count("init=OK") == 2, desc
+    assert "bad_arguments=OK" in rcs(ops), f"a call with a NULL argument was not refused\n{desc}"
     assert all(rc in ("OK", "EINVALID_PARAM") for _, rc, _ in ops), desc
+
+
+def test_bad_arguments_on_a_stopped_device_are_refused(run_prog):
+    # after a lie the device is stopped: a NULL out-parameter is EBROKEN
+    # or EINVALID_PARAM, never a request (the workload judges which)
+    ops, desc = scenario(run_prog, READ(0) + BAD, script="rtc.status@2=9")
+    expect(ops, desc, "init=OK read=EBAD_USED bad_arguments=OK")
 
 
 def test_init_again_reads_cfg_again_and_clocks_go_on(run_prog):

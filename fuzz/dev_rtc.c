@@ -14,8 +14,9 @@
  *   3 interrupts u8 e: enable (e & 1) or disable
  *   4 ack the interrupt status
  *   5 destroy, then init again on the same transport
- *   6 bad arguments: every call with a NULL out-parameter or driver
- *     (EINVALID_PARAM, or EBROKEN from a stopped device, never a request)
+ *   6 bad arguments: every call with a NULL out-parameter or driver, or
+ *     on a driver never initialised (EINVALID_PARAM, or EBROKEN from a
+ *     stopped device; never a request)
  * At most RTC_MAX_OPS operations run (three times the 8-entry queue: the
  * ring wraps).
  */
@@ -187,6 +188,7 @@ static int do_clock_cap(uint16_t clock)
 /* Calls no caller may make: each must be refused without a request. */
 static int bad_arguments(void)
 {
+	static struct virtio_rtc gone; /* never initialised: no device */
 	uint64_t ns;
 	uint16_t n;
 	bool broken = rtc.t && rtc.t->broken;
@@ -204,11 +206,16 @@ static int bad_arguments(void)
 		{ "virtio_rtc_num_clocks(NULL rtc)",
 		  virtio_rtc_num_clocks(NULL, &n), false },
 		{ "virtio_rtc_init(NULL rtc)", virtio_rtc_init(NULL, rtc.t), false },
+		{ "virtio_rtc_read(no device)", virtio_rtc_read(&gone, 0, &ns),
+		  false },
+		{ "virtio_rtc_num_clocks(no device)",
+		  virtio_rtc_num_clocks(&gone, &n), false },
 	};
 	unsigned bad = 0;
 
 	virtio_rtc_set_interrupts(NULL, true);
 	(void)virtio_rtc_ack_interrupt(NULL);
+	(void)virtio_rtc_ack_interrupt(&gone);
 	virtio_rtc_destroy(NULL);
 	for (size_t i = 0; i < sizeof(got) / sizeof(got[0]); i++) {
 		int want = live && broken && got[i].may_be_broken

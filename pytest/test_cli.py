@@ -337,3 +337,25 @@ def test_packed_variant_runs_a_split_seed_over_the_packed_ring(run_prog, target)
         words[t] = int(hi[-1], 16)
     assert not words[target[:-len("_packed")]] & 4, words
     assert words[target] & 4, words
+
+
+# ---- ./vfuzz test's arguments ----
+
+@pytest.mark.parametrize("args,want", [
+    ([], ["pytest/"]),
+    (["-k", "replay", "-x"], ["pytest/", "-k", "replay", "-x"]),
+    (["pytest/test_cli.py"], [str(ROOT / "pytest/test_cli.py")]),
+    (["-x", "pytest/test_cli.py::test_help_lists_every_command"],
+     ["-x", str(ROOT / "pytest/test_cli.py") + "::test_help_lists_every_command"]),
+    (["--junitxml=r.xml"], ["pytest/", "--junitxml=r.xml"]),
+])
+def test_test_command_runs_only_the_named_test_files(args, want, monkeypatch):
+    # A file or node id under pytest/ runs alone (not the whole suite
+    # beside it); anything else goes to pytest after the whole suite.
+    monkeypatch.chdir(ROOT)
+    assert vfuzz._test_paths(args) == want
+
+
+def test_test_command_takes_a_test_file_relative_to_the_users_directory(monkeypatch):
+    monkeypatch.chdir(ROOT / "pytest")
+    assert vfuzz._test_paths(["test_cli.py"]) == [str(ROOT / "pytest/test_cli.py")]

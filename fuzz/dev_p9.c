@@ -21,9 +21,11 @@
  *   7 mount tag
  *   8 interrupts u8 e: enable (e & 1) or disable
  *   9 ack interrupt
- *  10 a request the driver must refuse, u8 k (% 5): header short, size
- *     field not the length, answer room short, no answer buffer, no tag
- *     buffer room (EINVALID_PARAM; EBROKEN once stopped)
+ *  10 a call the driver must refuse, u8 k (% 12): header short, size
+ *     field not the length, answer room short, no answer buffer, no
+ *     message, no rlen, a message or room past 32 bits (EINVALID_PARAM;
+ *     EBROKEN once stopped); no driver, a tag buffer too small, no tag
+ *     buffer or len, init and the rest on NULL (EINVALID_PARAM always)
  * At most P9_MAX_OPS operations run.
  */
 #include <stdarg.h>
@@ -324,20 +326,35 @@ static int op_mount_tag(void)
 			   "[len=%zu]", len);
 	fuzz_log_op("mount_tag", rc, "len=%zu tag=%.*s", rc ? 0 : len,
 		    rc ? 0 : (int)len, buf);
+	if (!rc) {
+		/* Room for the tag alone: no NUL, the same bytes. */
+		char exact[VIRTIO_9P_MAX_TAG_LEN];
+		size_t n = 0;
+		int r2 = virtio_9p_mount_tag(&p9, exact, len, &n);
+
+		if (r2 || n != len || memcmp(exact, buf, len))
+			sim_report(SIM_DATA_MISMATCH, NULL, NULL,
+				   "driver's virtio_9p_mount_tag answers another "
+				   "tag in a buffer of its length [rc=%s]",
+				   virtio_strerror(r2));
+	}
 	return rc;
 }
 
 /* Calls the driver must refuse before it touches the device. */
+#define NREFUSED 12u
 static int op_refused(uint8_t k)
 {
-	size_t rlen = 0;
+	size_t rlen = 0, huge = (size_t)UINT32_MAX + 1u;
 	char small[2];
+	bool any_state = false; /* refused whether or not the device works */
 	int rc;
 
 	begin(P9_TCLUNK, tag());
 	put(0, 4);
 	finish();
-	switch (k % 5u) {
+	k %= NREFUSED;
+	switch (k) {
 	case 0: /* shorter than a header */
 		virtio_put_le32(tmsg, 6);
 		rc = virtio_9p_request(&p9, tmsg, 6, rbuf, sizeof(rbuf), &rlen);
@@ -353,20 +370,56 @@ static int op_refused(uint8_t k)
 		rc = virtio_9p_request(&p9, tmsg, tlen, NULL, sizeof(rbuf),
 				       &rlen);
 		break;
-	default:
+	case 4:
+		rc = virtio_9p_request(&p9, NULL, tlen, rbuf, sizeof(rbuf),
+				       &rlen);
+		break;
+	case 5:
+		rc = virtio_9p_request(&p9, tmsg, tlen, rbuf, sizeof(rbuf),
+				       NULL);
+		break;
+	case 6: /* lengths past a descriptor's */
+		rc = virtio_9p_request(&p9, tmsg, huge, rbuf, sizeof(rbuf),
+				       &rlen);
+		break;
+	case 7:
+		rc = virtio_9p_request(&p9, tmsg, tlen, rbuf, huge, &rlen);
+		break;
+	case 8:
+		any_state = true;
+		rc = virtio_9p_request(NULL, tmsg, tlen, rbuf, sizeof(rbuf),
+				       &rlen);
+		break;
+	case 9: /* the tag needs no device */
+		any_state = true;
 		rc = virtio_9p_mount_tag(&p9, small, sizeof(small), &rlen);
 		if (rc != VIRTIO_EINVALID_PARAM && p9.tag_len <= sizeof(small))
 			rc = VIRTIO_EINVALID_PARAM; /* a short tag fits */
 		break;
+	case 10:
+		any_state = true;
+		rc = virtio_9p_mount_tag(&p9, NULL, sizeof(small), &rlen);
+		if (rc == VIRTIO_EINVALID_PARAM)
+			rc = virtio_9p_mount_tag(&p9, small, sizeof(small), NULL);
+		if (rc == VIRTIO_EINVALID_PARAM)
+			rc = virtio_9p_mount_tag(NULL, small, sizeof(small), &rlen);
+		break;
+	default: /* no driver at all: refused, nothing touched */
+		any_state = true;
+		rc = virtio_9p_init(NULL, NULL);
+		virtio_9p_destroy(NULL);
+		virtio_9p_set_interrupts(NULL, true);
+		if (virtio_9p_ack_interrupt(NULL) != 0)
+			rc = VIRTIO_OK;
+		break;
 	}
-	/* mount_tag needs no device: EINVALID_PARAM even once stopped. */
-	if (rc != (stopped && k % 5u != 4 ? VIRTIO_EBROKEN
-					   : VIRTIO_EINVALID_PARAM))
+	if (rc != (stopped && !any_state ? VIRTIO_EBROKEN
+					 : VIRTIO_EINVALID_PARAM))
 		sim_report(SIM_DATA_MISMATCH, NULL, NULL,
 			   "driver takes a call it must refuse [case=%u] "
 			   "[rc=%s]",
-			   k % 5u, virtio_strerror(rc));
-	fuzz_log_op("refused", rc, "case=%u", k % 5u);
+			   k, virtio_strerror(rc));
+	fuzz_log_op("refused", rc, "case=%u", k);
 	return VIRTIO_OK;
 }
 
@@ -502,8 +555,9 @@ static const uint8_t interrupts[] = {
 	ACK, LOPEN(1, 0), ACK, READ(1, 0, 26), ACK,
 };
 static const uint8_t refused[] = {
-	REFUSE(0), REFUSE(1), REFUSE(2), REFUSE(3), REFUSE(4), TAG,
-	VERSION(0, 0), REFUSE(1),
+	REFUSE(0), REFUSE(1), REFUSE(2), REFUSE(3), REFUSE(4), REFUSE(5),
+	REFUSE(6), REFUSE(7), REFUSE(8), REFUSE(9), REFUSE(10), REFUSE(11),
+	TAG, VERSION(0, 0), REFUSE(1),
 };
 
 #define SEED(name, work) { name, work, sizeof(work) }

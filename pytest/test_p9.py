@@ -188,6 +188,12 @@ def test_default_workload_runs_every_operation_clean(run_prog, transport):
     expect_no_oracle_line(r)
     assert all(o["rc"] in ("OK", "EINVALID_PARAM") for o in r.ops), r.describe()
     assert [o["rc"] for o in r.all("refused")] == ["EINVALID_PARAM"] * 4, r.describe()
+
+
+def test_every_call_the_driver_must_refuse_is_refused(run_prog):
+    r = run_p9(run_prog, "pci", b"".join(refuse(k) for k in range(12)) + version())
+    expect_no_oracle_line(r)
+    expect_ops(r, "init=OK" + " refused=EINVALID_PARAM" * 12 + " version=OK")
     assert r.harness["completed"] == "1", r.describe()
 
 
@@ -288,6 +294,15 @@ LIES = {
 }
 
 LIE_CASES = [(name, tr) for name in sorted(LIES) for tr in ["mmio2", "mmio1", "pci"]]
+
+
+def test_calls_after_a_stop_are_ebroken_and_argument_checks_still_answer(run_prog):
+    # After a lie: requests EBROKEN, whatever their arguments; the tag (read
+    # at init) and the NULL checks need no device.
+    r = run_p9(run_prog, "mmio2", WORK + b"".join(refuse(k) for k in range(12)) +
+               walk(0, 1, P_HELLO), "p9.size@1=1")
+    expect_ops(r, lied("EBAD_USED") + " refused=EBROKEN" * 8 +
+               " refused=EINVALID_PARAM" * 4 + " walk=EBROKEN")
 
 
 @pytest.mark.parametrize("name,transport", LIE_CASES)

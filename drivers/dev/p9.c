@@ -3,10 +3,10 @@
  * virtio-9p driver (device id 9, the 9P transport): the mount tag from the
  * config space under one generation, and blocking requests of one 9P
  * message each, whose answers are checked at the transport's level (the 9P
- * header). Where Linux's trans_virtio takes the tag_len and the answer as
- * given, this driver checks, and stops a device that lies. Queue mechanics
- * are in queue/; the init sequence in dev/device.c. Not here: building or
- * parsing 9P bodies (the caller's).
+ * header). Where the virtio-drivers crate and Linux's trans_virtio take
+ * tag_len and the answer as given, this driver checks, and stops a device
+ * that lies. Queue mechanics are in queue/; the init sequence in
+ * dev/device.c. Not here: building or parsing 9P bodies (the caller's).
  */
 #include <string.h>
 

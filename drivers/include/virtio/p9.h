@@ -4,11 +4,14 @@
  * mount tag and a blocking request that carries one 9P message to the
  * device and its answer back. A transport only: the caller builds its
  * T-messages and parses its R-messages (9P2000.L or any dialect); this
- * driver checks only the 9P header of each answer. The virtio-drivers
- * crate has no 9p device; the API follows its rng and blk modules (init,
- * one blocking request, interrupts, destroy), the checks Linux's
- * net/9p/trans_virtio.c makes and the ones it does not.
+ * driver checks only the 9P header of each answer. The API is the
+ * virtio-drivers crate's VirtIO9p (new, mount_tag, request) with
+ * interrupts and destroy as its other devices have them.
  *
+ * The crate neither negotiates MOUNT_TAG nor bounds tag_len (only 0 is
+ * refused), and of an answer checks only that its size field equals the
+ * used len (a used len under 4 compares bytes the device never wrote),
+ * never its tag or type.
  * Where a device can lie, this driver checks: MOUNT_TAG must be offered
  * (EFEATURES), tag_len must be 1..VIRTIO_9P_MAX_TAG_LEN and the tag within
  * the config space (EBAD_CONFIG), both read under one config generation

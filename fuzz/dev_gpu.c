@@ -7,7 +7,7 @@
  * ones the driver drew), and the seed workloads. Not here: the driver
  * (drivers/dev/gpu.c), the model (sim/dev/gpu.c).
  *
- * Opcodes (byte % 9); lengths are little-endian:
+ * Opcodes (byte % 10); lengths are little-endian:
  *   0 resolution
  *   1 setup_framebuffer
  *   2 draw             u8 seed: every framebuffer byte i is seed + i * 7
@@ -19,6 +19,8 @@
  *   7 ack interrupt
  *   8 the host's display changes  u8 w, u8 h: to (16 + w % 128) x
  *                      (16 + h % 128)
+ *   9 bad arguments: every call with one it must refuse (EINVALID_PARAM,
+ *     the device untouched)
  * At most GPU_MAX_OPS operations run. The workload's `failed` counts the
  * calls that answered otherwise than an honest device makes them answer.
  */
@@ -47,6 +49,7 @@ static size_t fb_len;
 static uint32_t fb_w, fb_h;
 static uint8_t image[VIRTIO_GPU_CURSOR_BYTES];
 static bool stopped;       /* the driver said it stopped the device */
+static struct virtio_transport *cur_t;
 static bool have_fb, have_cursor; /* the driver's last set-up succeeded */
 /* Calls that did not answer what an honest device gets (ENOT_READY before
  * a set-up, EUNSUPPORTED past the cap are right answers): the workload's
@@ -286,6 +289,49 @@ static void op_display(uint32_t w, uint32_t h)
 	fuzz_log_op("display_change", VIRTIO_OK, "width=%u height=%u", w, h);
 }
 
+/* Arguments no call may take: refused before the device hears of them
+ * (EBROKEN first once the device is stopped). */
+static int op_bad_args(void)
+{
+	uint32_t w, h;
+	uint8_t *p;
+	size_t len;
+	unsigned wrong = 0;
+	int want = stopped ? VIRTIO_EBROKEN : VIRTIO_EINVALID_PARAM;
+	int rcs[] = {
+		virtio_gpu_resolution(&gpu, NULL, &h),
+		virtio_gpu_resolution(&gpu, &w, NULL),
+		virtio_gpu_setup_framebuffer(&gpu, NULL, &len, NULL, NULL),
+		virtio_gpu_setup_framebuffer(&gpu, &p, NULL, NULL, NULL),
+		virtio_gpu_setup_cursor(&gpu, NULL, sizeof(image), 0, 0, 0, 0),
+		virtio_gpu_setup_cursor(&gpu, image, sizeof(image) - 1, 0, 0, 0, 0),
+		virtio_gpu_setup_cursor(&gpu, image, sizeof(image), 0, 0, 64, 0),
+		virtio_gpu_setup_cursor(&gpu, image, sizeof(image), 0, 0, 0, 64),
+		virtio_gpu_events(&gpu, NULL),
+	};
+	/* No driver at all: refused whatever the device's state. */
+	int none[] = {
+		virtio_gpu_init(NULL, cur_t, 0),
+		virtio_gpu_resolution(NULL, &w, &h),
+		virtio_gpu_flush(NULL),
+		virtio_gpu_move_cursor(NULL, 0, 0),
+	};
+
+	for (size_t i = 0; i < sizeof(rcs) / sizeof(rcs[0]); i++)
+		wrong += rcs[i] != want;
+	for (size_t i = 0; i < sizeof(none) / sizeof(none[0]); i++)
+		wrong += none[i] != VIRTIO_EINVALID_PARAM;
+	wrong += virtio_gpu_ack_interrupt(NULL) != 0;
+	virtio_gpu_destroy(NULL);
+	if (wrong)
+		sim_report(SIM_DATA_MISMATCH, NULL, NULL,
+			   "driver's virtio_gpu_* calls take %u bad arguments "
+			   "they must refuse", wrong);
+	fuzz_log_op("bad_args", wrong ? VIRTIO_EINVALID_PARAM : VIRTIO_OK,
+		    "wrong=%u", wrong);
+	return VIRTIO_OK;
+}
+
 /* The default workload: every operation, the display drawn and shown. */
 #define LE16(v) (v) & 0xff, (v) >> 8
 #define RES 0
@@ -297,11 +343,12 @@ static void op_display(uint32_t w, uint32_t h)
 #define EVENTS 6
 #define ACK 7
 #define DISPLAY(w, h) 8, (w) - 16, (h) - 16
+#define BAD_ARGS 9
 
 static const uint8_t default_ops[] = {
 	RES, EVENTS, SETUP, DRAW(0x11), FLUSH, ACK, CURSOR(0x5a, 10, 20, 0x41),
 	MOVE(30, 5), DRAW(0x80), FLUSH, DISPLAY(64, 48), ACK, EVENTS, RES,
-	SETUP, DRAW(0x33), FLUSH, MOVE(0, 0), EVENTS,
+	SETUP, DRAW(0x33), FLUSH, MOVE(0, 0), EVENTS, BAD_ARGS,
 };
 
 unsigned fuzz_gpu_workload(struct virtio_transport *t, struct fuzz_in *work)
@@ -313,6 +360,7 @@ unsigned fuzz_gpu_workload(struct virtio_transport *t, struct fuzz_in *work)
 	if (work->len == 0)
 		work = &def;
 	unexpected = 0;
+	cur_t = t;
 	fb = NULL;
 	have_fb = have_cursor = stopped = false;
 	sim_oracle_call_begin();
@@ -325,7 +373,7 @@ unsigned fuzz_gpu_workload(struct virtio_transport *t, struct fuzz_in *work)
 		return 0;
 	}
 	while (fuzz_more(work) && ops < GPU_MAX_OPS) {
-		uint8_t op = fuzz_u8(work) % 9, a, b;
+		uint8_t op = fuzz_u8(work) % 10, a, b;
 		uint16_t x, y;
 
 		ops++;
@@ -357,6 +405,9 @@ unsigned fuzz_gpu_workload(struct virtio_transport *t, struct fuzz_in *work)
 			break;
 		case 7:
 			op_ack();
+			break;
+		case 9:
+			rc = op_bad_args();
 			break;
 		default:
 			a = fuzz_u8(work);
@@ -413,6 +464,9 @@ static const uint8_t not_ready[] = {
 	FLUSH, MOVE(1, 2), SETUP, FLUSH, SETUP, SETUP, DRAW(6), FLUSH,
 	CURSOR(1, 2, 3, 4), MOVE(5, 6),
 };
+static const uint8_t bad_args[] = {
+	BAD_ARGS, SETUP, BAD_ARGS, CURSOR(2, 3, 4, 5), BAD_ARGS, FLUSH,
+};
 static const uint8_t interrupts[] = {
 	ACK, SETUP, ACK, FLUSH, ACK, DISPLAY(20, 20), ACK, EVENTS, ACK,
 };
@@ -426,5 +480,6 @@ const struct fuzz_seed fuzz_gpu_seeds[] = {
 	SEED("cursor-set-moved-and-replaced", cursor),
 	SEED("flush-and-move-before-set-up-not-ready", not_ready),
 	SEED("interrupts-and-acks", interrupts),
+	SEED("bad-arguments-refused", bad_args),
 	{ NULL, NULL, 0 },
 };

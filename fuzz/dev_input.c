@@ -100,13 +100,17 @@ static void op_host(unsigned n, uint8_t seed)
 }
 
 /* A popped event: the driver's buffer holds 8 bytes the device wrote
- * under no visible lie and, while nothing deviated, the event the model
- * wrote last into that chain. */
+ * under no visible lie and, while nothing deviated, the next event the
+ * model wrote. */
 static void check_event(const struct virtio_input_event *ev)
 {
 	static const char call[] = "virtio_input_pop_pending_event";
+	/* While nothing deviated the device fills buffers in the order it
+	 * holds them and returns each at once: the k-th event popped is the
+	 * k-th written. (Not the newest of the chain: pop lends the buffer
+	 * again, and the device may have filled it already.) */
 	const struct sim_input_event *want =
-	    sim_input_event_of(&model, input.last_token);
+	    popped < model.events.n ? &model.events.ev[popped] : NULL;
 	const uint8_t *buf = event_storage + input.last_slot * VIRTIO_INPUT_EVENT_SIZE;
 	/* After an eventq used idx that did not step by one, an entry may
 	 * name a buffer the device no longer holds with no mark the oracles

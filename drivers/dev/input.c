@@ -111,7 +111,7 @@ int virtio_input_init(struct virtio_input *in, struct virtio_transport *t,
 	virtq_clear(&in->eventq);
 	virtq_clear(&in->statusq);
 	in->nevents = 0;
-	in->last_slot = in->last_token = 0;
+	in->last_slot = 0;
 	memset(in->ev, 0, sizeof(in->ev));
 	if (!event_storage || nevents < 1 || nevents > VIRTIO_INPUT_QUEUE_SIZE)
 		return VIRTIO_EINVALID_PARAM;
@@ -205,7 +205,6 @@ int virtio_input_pop_pending_event(struct virtio_input *in,
 	ev->code = virtio_get_le16(b + VIRTIO_INPUT_EVENT_CODE);
 	ev->value = virtio_get_le32(b + VIRTIO_INPUT_EVENT_VALUE);
 	in->last_slot = slot;
-	in->last_token = token;
 	/* Lend it again (the crate's requeue); a refused share is retried
 	 * at the next call. */
 	if (give_event(in, slot) == VIRTIO_OK)

@@ -178,15 +178,6 @@ static struct sim_input_event *log_event(struct sim_input_log *l)
 	return &l->ev[l->n++];
 }
 
-const struct sim_input_event *sim_input_event_of(const struct sim_input *m,
-						 uint16_t head)
-{
-	for (uint32_t k = m->events.n; k-- > 0;)
-		if (m->events.ev[k].head == head)
-			return &m->events.ev[k];
-	return NULL;
-}
-
 /* ---- statusq: the driver's status events ---------------------------------- */
 
 static uint32_t status_event(struct sim_input *m, struct sim_vq *q,

@@ -103,9 +103,4 @@ static inline uint32_t sim_input_pending(const struct sim_input *m)
 const struct sim_input_entry *sim_input_entry(const struct sim_input *m,
 					      uint8_t select, uint8_t subsel);
 
-/* The newest event of the eventq log written into the chain `head`, or
- * NULL. */
-const struct sim_input_event *sim_input_event_of(const struct sim_input *m,
-						 uint16_t head);
-
 #endif

@@ -80,7 +80,6 @@ struct virtio_input {
 	uint8_t *events;           /* nevents buffers of 8 bytes */
 	uint16_t nevents;
 	uint16_t last_slot;        /* the buffer of the last popped event */
-	uint16_t last_token;       /* and the token it came back under */
 	uint8_t status[VIRTIO_INPUT_EVENT_SIZE];
 	struct {
 		uint16_t token;

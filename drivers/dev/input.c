@@ -183,10 +183,17 @@ int virtio_input_pop_pending_event(struct virtio_input *in,
 		return rc;
 	if (!ev)
 		return VIRTIO_EINVALID_PARAM;
-	relend_idle(in);
+	/* Look first: the peek reads the device's used idx, so a buffer lent
+	 * again below counts only entries published from now on as its own.
+	 * Lent first, a used entry the device published while the buffer was
+	 * the driver's, naming it, would pass for its completion: bytes the
+	 * device never wrote returned as an event. */
 	rc = virtq_peek_used(&in->eventq, &token);
+	if (rc == VIRTIO_EBAD_USED)
+		return stop(in, rc);
+	relend_idle(in);
 	if (rc)
-		return rc == VIRTIO_EBAD_USED ? stop(in, rc) : rc;
+		return rc;
 	/* The queue validated the id as in flight; every chain in flight on
 	 * the eventq is one of the driver's event buffers. */
 	slot = slot_of(in, token);

@@ -6,7 +6,7 @@
  * the model knows it did), and the seed workloads. Not here: the driver
  * (drivers/dev/input.c), the model (sim/dev/input.c).
  *
- * Opcodes (byte % 11):
+ * Opcodes (byte % 12):
  *   0 the host sends   u8 n, u8 seed: n % 8 + 1 events, EV_KEY code
  *                      seed + i value (seed + i) & 1, the last EV_SYN
  *   1 pop              u8 n: up to n + 1 events, until none is there
@@ -17,6 +17,9 @@
  *   8 abs_info         u8 axis
  *   9 query_config     u8 select, u8 subsel
  *  10 status event     u8 code, u8 value: EV_LED code % 4, value & 1
+ *  11 invalid calls    every call with a NULL out-parameter, init with 0
+ *                      buffers: EINVALID_PARAM (EBROKEN once stopped where
+ *                      the device is looked at first), nothing changes
  * At most INPUT_MAX_OPS operations run.
  */
 #include <stdarg.h>
@@ -40,6 +43,7 @@ _Static_assert(INPUT_MAX_OPS * 8 <= SIM_INPUT_LOG_MAX,
 static struct sim_input model;
 static struct virtio_input input;
 static uint8_t event_storage[INPUT_EVENTS * VIRTIO_INPUT_EVENT_SIZE];
+static struct virtio_transport *cur_t;
 static uint64_t popped;  /* events of the model's log the driver returned */
 static bool stopped;     /* the driver said it stopped the device */
 
@@ -341,6 +345,45 @@ static int op_abs(uint8_t axis)
 	return rc;
 }
 
+/* Calls a caller gets wrong: refused, and the device left as it was. */
+static void op_invalid(void)
+{
+	struct virtio_input other;
+	struct virtio_input_event ev = { 0 };
+	uint8_t data[CFG_MAX], size = 0;
+	char s[CFG_MAX + 1];
+	size_t len = 0;
+	int rc[] = {
+		virtio_input_pop_pending_event(&input, NULL),
+		virtio_input_query_config_select(&input, 1, 0, NULL, &size),
+		virtio_input_query_config_select(&input, 1, 0, data, NULL),
+		virtio_input_name(&input, NULL, &len),
+		virtio_input_serial(&input, s, NULL),
+		virtio_input_ids(&input, NULL),
+		virtio_input_abs_info(&input, 0, NULL),
+		virtio_input_send_status(&input, NULL),
+		virtio_input_pop_pending_event(NULL, &ev),
+		virtio_input_init(&other, cur_t, event_storage, 0),
+		virtio_input_init(&other, cur_t, NULL, 1),
+		virtio_input_init(NULL, cur_t, event_storage, 1),
+	};
+	unsigned bad = 0;
+
+	for (size_t i = 0; i < sizeof(rc) / sizeof(rc[0]); i++)
+		if (rc[i] != VIRTIO_EINVALID_PARAM &&
+		    !(stopped && rc[i] == VIRTIO_EBROKEN)) {
+			mismatch(true, "driver takes an invalid call [call=%zu] "
+				 "[rc=%s]", i, virtio_strerror(rc[i]));
+			bad++;
+		}
+	virtio_input_destroy(NULL);
+	if (virtio_input_ack_interrupt(NULL) != 0)
+		mismatch(true, "driver's virtio_input_ack_interrupt(NULL) reads "
+			 "an interrupt status");
+	fuzz_log_op("invalid", VIRTIO_OK, "calls=%zu bad=%u",
+		    sizeof(rc) / sizeof(rc[0]), bad);
+}
+
 static void op_ack(void)
 {
 	uint32_t isr = virtio_input_ack_interrupt(&input);
@@ -360,6 +403,7 @@ static void op_ack(void)
 #define ABS(a) 8, a
 #define QUERY(s, ss) 9, s, ss
 #define STATUS(c, v) 10, c, v
+#define INVALID 11
 
 static const uint8_t default_ops[] = {
 	NAME, SERIAL, IDS, PROP, EVBITS(1), EVBITS(0x11), EVBITS(2), ABS(0),
@@ -375,6 +419,7 @@ unsigned fuzz_input_workload(struct virtio_transport *t, struct fuzz_in *work)
 
 	if (work->len == 0)
 		work = &def;
+	cur_t = t;
 	popped = 0;
 	stopped = false;
 	rc = virtio_input_init(&input, t, event_storage, INPUT_EVENTS);
@@ -386,7 +431,7 @@ unsigned fuzz_input_workload(struct virtio_transport *t, struct fuzz_in *work)
 		return 0;
 	}
 	while (fuzz_more(work) && ops < INPUT_MAX_OPS) {
-		uint8_t op = fuzz_u8(work) % 11, a, b;
+		uint8_t op = fuzz_u8(work) % 12, a, b;
 
 		ops++;
 		rc = VIRTIO_OK;
@@ -421,10 +466,13 @@ unsigned fuzz_input_workload(struct virtio_transport *t, struct fuzz_in *work)
 			a = fuzz_u8(work);
 			rc = op_query(a, fuzz_u8(work));
 			break;
-		default:
+		case 10:
 			a = fuzz_u8(work);
 			b = fuzz_u8(work);
 			rc = op_status(a, b);
+			break;
+		default:
+			op_invalid();
 			break;
 		}
 		failed += rc != 0;
@@ -475,6 +523,9 @@ static const uint8_t leds[] = {
 static const uint8_t interrupts[] = {
 	ACK, HOST(2, 0x20), ACK, POP(2), ACK, STATUS(1, 1), ACK, NAME, ACK,
 };
+static const uint8_t invalid_calls[] = {
+	INVALID, HOST(2, 0x60), POP(2), INVALID, STATUS(0, 1), INVALID,
+};
 static const uint8_t events_between_queries[] = {
 	HOST(4, 0x40), NAME, POP(1), IDS, POP(1), ABS(0), POP(2), HOST(2, 0x50),
 	EVBITS(1), POP(2),
@@ -489,5 +540,6 @@ const struct fuzz_seed fuzz_input_seeds[] = {
 	SEED("led-status-events", leds),
 	SEED("interrupts-acked-after-events-and-status", interrupts),
 	SEED("events-popped-between-config-queries", events_between_queries),
+	SEED("invalid-calls-refused", invalid_calls),
 	{ NULL, NULL, 0 },
 };

@@ -8,11 +8,12 @@
  * (sim/dev/socket.c).
  *
  * Connections c (byte % 5): peer CID 2, host port / guest port
- *   0: 80/1024  1: 81/1025  (the guest connects; the host accepts)
- *   2: 9/1026   (the host refuses port 9: RST)
- *   3: 3000/7   4: 3001/8  (the host connects; the guest listens on 7)
+ *   0: 80/1024+16k  1: 81/1025+16k  (the guest connects; the host accepts)
+ *   2: 9/1026+16k   (the host refuses port 9: RST)
+ *   3: 3003+16k/7   4: 3004+16k/8  (the host connects; the guest listens
+ *                   on 7), k counting the connection's incarnations
  * Opcodes (byte % 16); lengths are little-endian:
- *   0 connect c           1 the host connects c
+ *   0 connect c % 3       1 the host connects 3 + ((c + 1) & 1)
  *   2 send c, u16 len (% 1025), u8 seed
  *   3 the host sends c, u16 len (% 1025), u8 seed
  *   4 poll u8 n: up to n + 1 events, until none is there
@@ -45,12 +46,28 @@
 _Static_assert(SOCK_MAX_OPS * DATA_MAX <= SIM_SOCKET_LOG,
 	       "the model's logs hold every byte a workload moves");
 
-static const struct {
+/* Each connection's ports now. A new connection gets a port pair never
+ * used before in the iteration (the guest's port for those it opens, the
+ * host's for those the host opens), as a real stack would: a packet of
+ * an old connection still in a receive buffer then finds none. */
+static struct {
 	uint32_t host_port, guest_port;
-} wconn[NCONN] = {
-	{ 80, 1024 }, { 81, 1025 }, { SIM_SOCKET_CLOSED_PORT, 1026 },
-	{ 3000, LISTEN_PORT }, { 3001, 8 },
-};
+} wconn[NCONN];
+static unsigned incarnation[NCONN];
+
+static void new_ports(unsigned c)
+{
+	static const uint32_t host[3] = { 80, 81, SIM_SOCKET_CLOSED_PORT };
+	unsigned k = incarnation[c]++;
+
+	if (c < 3) {
+		wconn[c].host_port = host[c];
+		wconn[c].guest_port = 1024 + c + 16 * k;
+	} else {
+		wconn[c].host_port = 3000 + c + 16 * k;
+		wconn[c].guest_port = c == 3 ? LISTEN_PORT : 8;
+	}
+}
 
 static struct sim_socket model;
 static struct virtio_socket sock;
@@ -143,7 +160,14 @@ static void fill(uint8_t *p, size_t n, uint8_t seed)
 
 static int op_connect(unsigned c)
 {
-	int rc = virtio_socket_connect(&sock, peer_of(c), wconn[c].guest_port);
+	size_t n;
+	int rc;
+
+	/* A connection the driver has keeps its ports (ECONN_EXISTS). */
+	if (virtio_socket_recv_available(&sock, peer_of(c), wconn[c].guest_port,
+					 &n) == VIRTIO_ENOT_CONNECTED)
+		new_ports(c);
+	rc = virtio_socket_connect(&sock, peer_of(c), wconn[c].guest_port);
 
 	judge(rc, "virtio_socket_connect", VIRTIO_ECONN_EXISTS,
 	      VIRTIO_EQUEUE_FULL);
@@ -158,6 +182,9 @@ static int op_send(unsigned c, size_t len, uint8_t seed)
 	struct sim_socket_conn *m =
 		sim_socket_find(&model, wconn[c].host_port, wconn[c].guest_port);
 	uint32_t before = m ? m->in_len : 0, gen = m ? m->gen : 0;
+	/* The host gets the bytes only on a connection it has open (the
+	 * driver may not yet have seen its RST or a TRANSPORT_RESET). */
+	bool open = m && m->state == SIM_SOCKET_OPEN;
 	int rc;
 
 	fill(data, len, seed);
@@ -167,7 +194,7 @@ static int op_send(unsigned c, size_t len, uint8_t seed)
 	if (rc != VIRTIO_ENOT_CONNECTED && rc != VIRTIO_EPEER_SHUTDOWN)
 		judge(rc, call, VIRTIO_ENO_CREDIT, 0);
 	judge_sent(rc, call);
-	if (!rc && !sim_deviated()) {
+	if (!rc && open && !sim_deviated()) {
 		m = sim_socket_find(&model, wconn[c].host_port,
 				    wconn[c].guest_port);
 		if (!m || m->gen != gen || m->in_len != before + len)
@@ -414,6 +441,10 @@ unsigned fuzz_socket_workload(struct virtio_transport *t, struct fuzz_in *work)
 		work = &def;
 	cur_t = t;
 	stopped = false;
+	for (unsigned c = 0; c < NCONN; c++) {
+		incarnation[c] = 0;
+		new_ports(c);
+	}
 	rc = virtio_socket_init(&sock, t);
 	judge(rc, "virtio_socket_init", 0, 0);
 	fuzz_log_op("init", rc, "cid=%llu",
@@ -439,9 +470,16 @@ unsigned fuzz_socket_workload(struct virtio_transport *t, struct fuzz_in *work)
 		rc = VIRTIO_OK;
 		switch (op) {
 		case 0:
-			rc = op_connect(c);
+			rc = op_connect(c % 3);
 			break;
 		case 1:
+			c = 3 + ((c + 1) & 1);
+			if (!sim_socket_find(&model, wconn[c].host_port,
+					     wconn[c].guest_port) ||
+			    sim_socket_find(&model, wconn[c].host_port,
+					    wconn[c].guest_port)->state ==
+				    SIM_SOCKET_CLOSED)
+				new_ports(c);
 			op_host("host_connects", c, sim_socket_host_connect);
 			break;
 		case 2:

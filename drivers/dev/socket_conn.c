@@ -378,7 +378,15 @@ int socket_conn_packet(struct virtio_socket *s, const struct socket_hdr *h,
 	if (h->fwd_cnt - c->peer_fwd_cnt > c->tx_cnt - c->peer_fwd_cnt)
 		return VIRTIO_EBAD_USED;
 	if (c->state == VIRTIO_SOCKET_CONNECTING) {
-		/* Only the answer to our REQUEST: RESPONSE (or RST). */
+		/* Only the answer to our REQUEST: RESPONSE (or RST). A
+		 * REQUEST crossing ours (no simultaneous open in vsock) ends
+		 * both, as Linux does: RST. Anything else is no answer. */
+		if (h->op == VIRTIO_VSOCK_OP_REQUEST) {
+			c->state = VIRTIO_SOCKET_FREE;
+			ev->type = VIRTIO_SOCKET_EV_DISCONNECTED;
+			ev->reason = VIRTIO_SOCKET_RESET;
+			return send_ctl(s, c, VIRTIO_VSOCK_OP_RST, 0);
+		}
 		if (h->op != VIRTIO_VSOCK_OP_RESPONSE)
 			return VIRTIO_EBAD_USED;
 		c->state = VIRTIO_SOCKET_ESTABLISHED;

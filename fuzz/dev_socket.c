@@ -10,8 +10,9 @@
  * Connections c (byte % 5): peer CID 2, host port / guest port
  *   0: 80/1024+16k  1: 81/1025+16k  (the guest connects; the host accepts)
  *   2: 9/1026+16k   (the host refuses port 9: RST)
- *   3: 3003+16k/7   4: 3004+16k/8  (the host connects; the guest listens
- *                   on 7), k counting the connection's incarnations
+ *   3: 3003+16k/7   4: 3004+16k/7  (the host connects; the guest listens
+ *                   on 7 unless op 13 says not), k counting the
+ *                   connection's incarnations
  * Opcodes (byte % 16); lengths are little-endian:
  *   0 connect c % 3       1 the host connects 3 + ((c + 1) & 1)
  *   2 send c, u16 len (% 1025), u8 seed
@@ -65,7 +66,7 @@ static void new_ports(unsigned c)
 		wconn[c].guest_port = 1024 + c + 16 * k;
 	} else {
 		wconn[c].host_port = 3000 + c + 16 * k;
-		wconn[c].guest_port = c == 3 ? LISTEN_PORT : 8;
+		wconn[c].guest_port = LISTEN_PORT;
 	}
 }
 
@@ -206,8 +207,13 @@ static int op_send(unsigned c, size_t len, uint8_t seed)
 					"driver's %s: the host received other "
 					"bytes [c=%u] [len=%zu]", call, c, len);
 	}
-	fuzz_log_op("send", rc, "c=%u len=%zu fnv=%08x", c, len,
-		    fnv(FNV_INIT, data, len));
+	m = sim_socket_find(&model, wconn[c].host_port, wconn[c].guest_port);
+	fuzz_log_op("send", rc, "c=%u len=%zu fnv=%08x host_got=%u host_fnv=%08x",
+		    c, len, fnv(FNV_INIT, data, len), m ? m->in_len : 0,
+		    m ? fnv(FNV_INIT, m->in, m->in_len < SIM_SOCKET_LOG
+						      ? m->in_len
+						      : SIM_SOCKET_LOG)
+		      : 0);
 	return rc;
 }
 
@@ -251,11 +257,12 @@ static int poll_one(bool *got)
 					 SIM_ORACLE_DATA | SIM_ORACLE_STATUS, call);
 		judge_sent(rc, call);
 		fuzz_log_op("event", rc,
-			    "type=%s reason=%u port=%u local=%u len=%u",
+			    "type=%s reason=%u port=%u local=%u len=%u cid=%llu",
 			    ev.type < sizeof(ev_name) / sizeof(ev_name[0])
 				    ? ev_name[ev.type]
 				    : "?",
-			    ev.reason, ev.peer.port, ev.local_port, ev.len);
+			    ev.reason, ev.peer.port, ev.local_port, ev.len,
+			    (unsigned long long)sock.guest_cid);
 	}
 	return rc;
 }

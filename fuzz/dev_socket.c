@@ -13,7 +13,7 @@
  *   3: 3003+16k/7   4: 3004+16k/7  (the host connects; the guest listens
  *                   on 7 unless op 13 says not), k counting the
  *                   connection's incarnations
- * Opcodes (byte % 16); lengths are little-endian:
+ * Opcodes (byte % 17); lengths are little-endian:
  *   0 connect c % 3       1 the host connects 3 + ((c + 1) & 1)
  *   2 send c, u16 len (% 1025), u8 seed
  *   3 the host sends c, u16 len (% 1025), u8 seed
@@ -26,6 +26,8 @@
  *  14 interrupts u8 e: enable (e & 1), then ack
  *  15 drain: poll, recv everything, update credit, until nothing moves;
  *     then every open connection has every byte the host sent
+ *  16 misuse: calls no caller may make (NULL arguments, a fifth
+ *     listening port) must be refused, and change nothing
  * Data bytes are seed + i. At most SOCK_MAX_OPS operations run.
  */
 #include <stdarg.h>
@@ -75,6 +77,7 @@ static struct virtio_socket sock;
 static struct virtio_transport *cur_t;
 static uint8_t data[DATA_MAX];
 static bool stopped; /* the driver stopped the device */
+static bool listening; /* the workload listens on LISTEN_PORT */
 
 static struct virtio_socket_addr peer_of(unsigned c)
 {
@@ -394,6 +397,7 @@ static void op_listen(bool on)
 {
 	int rc = VIRTIO_OK;
 
+	listening = on;
 	if (on)
 		rc = virtio_socket_listen(&sock, LISTEN_PORT);
 	else
@@ -402,6 +406,45 @@ static void op_listen(bool on)
 		mismatch(true, "driver's virtio_socket_listen refuses the one "
 			 "port [rc=%s]", virtio_strerror(rc));
 	fuzz_log_op("listen", rc, "on=%d", on);
+}
+
+/* Calls with arguments no caller may give: refused (EINVALID_PARAM, or
+ * EQUEUE_FULL for a fifth port), whatever the device did. */
+static void op_misuse(void)
+{
+	struct virtio_socket_addr p = peer_of(0);
+	uint32_t port = wconn[0].guest_port;
+	size_t n = 0;
+	unsigned bad = 0, i;
+	int rc;
+
+	bad += virtio_socket_poll(&sock, NULL) != (stopped ? VIRTIO_EBROKEN
+							     : VIRTIO_EINVALID_PARAM);
+	rc = virtio_socket_send(&sock, p, port, NULL, 1);
+	bad += rc == VIRTIO_OK;
+	rc = virtio_socket_recv(&sock, p, port, NULL, 1, &n);
+	bad += rc == VIRTIO_OK;
+	rc = virtio_socket_recv(&sock, p, port, data, 1, NULL);
+	bad += rc == VIRTIO_OK;
+	bad += virtio_socket_recv_available(&sock, p, port, NULL) !=
+	       VIRTIO_EINVALID_PARAM;
+	bad += virtio_socket_listen(NULL, 1) != VIRTIO_EINVALID_PARAM;
+	virtio_socket_unlisten(NULL, 1);
+	virtio_socket_unlisten(&sock, 12345); /* never listened: nothing */
+	bad += virtio_socket_init(NULL, cur_t) != VIRTIO_EINVALID_PARAM;
+	bad += virtio_socket_guest_cid(NULL) != 0;
+	bad += virtio_socket_is_established(NULL, p, port);
+	for (i = 0; i < VIRTIO_SOCKET_MAX_LISTEN; i++)
+		(void)virtio_socket_listen(&sock, 100 + i);
+	bad += virtio_socket_listen(&sock, 200) != VIRTIO_EQUEUE_FULL &&
+	       sock.nlisten == VIRTIO_SOCKET_MAX_LISTEN;
+	for (i = 0; i < VIRTIO_SOCKET_MAX_LISTEN; i++)
+		virtio_socket_unlisten(&sock, 100 + i);
+	if (listening)
+		(void)virtio_socket_listen(&sock, LISTEN_PORT);
+	if (bad)
+		mismatch(true, "driver takes %u calls no caller may make", bad);
+	fuzz_log_op("misuse", VIRTIO_OK, "refused=%d", !bad);
 }
 
 static void op_interrupts(bool on)
@@ -429,13 +472,14 @@ static void op_interrupts(bool on)
 #define LISTEN(on) 13, on
 #define IRQS(on) 14, on
 #define DRAIN 15
+#define MISUSE 16
 
 static const uint8_t default_ops[] = {
 	CONNECT(0), POLL(4), SEND(0, 100, 0x10), HSEND(0, 200, 0x20),
 	POLL(4), RECV(0, 1024), UPDATE(0), REQUEST(0), POLL(4),
 	HCONNECT(3), POLL(4), SEND(3, 50, 0x30), HSEND(3, 60, 0x40),
 	POLL(4), RECV(3, 30), RECV(3, 1024), CONNECT(2), POLL(4),
-	SHUTDOWN(0), POLL(4), CLOSE(3), IRQS(0), IRQS(1), DRAIN,
+	SHUTDOWN(0), POLL(4), CLOSE(3), IRQS(0), IRQS(1), MISUSE, DRAIN,
 };
 
 unsigned fuzz_socket_workload(struct virtio_transport *t, struct fuzz_in *work)
@@ -465,13 +509,14 @@ unsigned fuzz_socket_workload(struct virtio_transport *t, struct fuzz_in *work)
 		mismatch(false, "driver's guest CID is not the device's "
 			 "[cid=%llu]", (unsigned long long)sock.guest_cid);
 	(void)virtio_socket_listen(&sock, LISTEN_PORT);
+	listening = true;
 	after();
 	while (fuzz_more(work) && ops < SOCK_MAX_OPS) {
-		uint8_t op = fuzz_u8(work) % 16;
+		uint8_t op = fuzz_u8(work) % 17;
 		unsigned c = 0;
 		size_t len;
 
-		if (op != 4 && op != 12 && op != 13 && op != 14 && op != 15)
+		if (op < 12 && op != 4)
 			c = fuzz_u8(work) % NCONN;
 		ops++;
 		rc = VIRTIO_OK;
@@ -533,8 +578,11 @@ unsigned fuzz_socket_workload(struct virtio_transport *t, struct fuzz_in *work)
 		case 14:
 			op_interrupts(fuzz_u8(work) & 1);
 			break;
-		default:
+		case 15:
 			rc = op_drain();
+			break;
+		default:
+			op_misuse();
 			break;
 		}
 		after();

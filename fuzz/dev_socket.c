@@ -489,7 +489,7 @@ static const uint8_t default_ops[] = {
 	POLL(4), RECV(0, 1024), UPDATE(0), REQUEST(0), POLL(4),
 	HCONNECT(3), POLL(4), SEND(3, 50, 0x30), HSEND(3, 60, 0x40),
 	POLL(4), RECV(3, 30), RECV(3, 1024), CONNECT(2), POLL(4),
-	SHUTDOWN(0), POLL(4), CLOSE(3), IRQS(0), IRQS(1), MISUSE, DRAIN,
+	SHUTDOWN(0), POLL(4), CLOSE(3), IRQS(0), MISUSE, DRAIN,
 };
 
 unsigned fuzz_socket_workload(struct virtio_transport *t, struct fuzz_in *work)

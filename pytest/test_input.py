@@ -186,8 +186,6 @@ LIES = {
     "event_used_len_past_the_buffer": (EV, ["vq.used_len@1=9"], AFTER_EV_LIE),
     "event_used_id_out_of_range": (EV, [f"vq.used_id@1={EVENTS}"], AFTER_EV_LIE),
     "event_used_idx_past_the_queue": (EV, [f"vq.used_idx@1={EVENTS + 1}"], AFTER_EV_LIE),
-    # QEMU writes 8 here (virtio_input_handle_sts): see README.
-    "status_used_len_the_event": (ST, ["vq.used_len@1=8"], AFTER_ST_LIE),
     "status_used_id_never_given": (ST, ["vq.used_id@1=1"], AFTER_ST_LIE),
     "status_never_completed": (ST, [f"vq.never@{EVENTS + 1}=1"],
                                "init=OK status=ETIMEOUT status=EBROKEN"),
@@ -214,6 +212,16 @@ LIES = {
 
 
 LIE_CASES = [(name, tr) for name in sorted(LIES) for tr in ["mmio2", "mmio1", "pci"]]
+
+
+# A used len on a chain the device only reads (2.7.8.1 wants 0) counts no
+# byte the driver reads back: the queue takes it as 0, not as a lie
+# (drivers/queue/split.c). QEMU 7.2's virtio-input statusq gives the bytes
+# it read; a driver that stopped on it would not run on QEMU.
+def test_status_used_len_is_taken_as_0_not_as_a_lie(run_prog):
+    # QEMU writes 8 here (virtio_input_handle_sts).
+    r = run_input(run_prog, "mmio2", ST, "vq.used_len@1=8")
+    expect_ops(r, "init=OK status=OK status=OK")
 
 
 @pytest.mark.parametrize("name,transport", LIE_CASES)

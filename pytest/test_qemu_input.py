@@ -177,14 +177,13 @@ def test_injected_key_presses_arrive_exactly_in_order(input_run):
         f"     got {run.events}\n{run.describe()}"
 
 
-def test_status_event_is_refused_for_qemus_used_len(input_run):
+def test_status_event_is_accepted_although_qemu_gives_a_used_len(input_run):
     # QEMU's virtio_input_handle_sts returns a status buffer with used len
     # 8, the bytes it read, where 2.7.8.1 wants the bytes written (0): the
-    # queue takes that for a lie and the driver stops the device. Known
-    # and documented (README, "The input device"); this pins it down.
+    # queue takes a used len on a chain the device only reads as 0.
     name, run = input_run
     info = run.info.get(name.split("-")[0], {})
-    assert info.get("status") == "EBAD_USED", run.describe()
+    assert info.get("status") == "OK", run.describe()
 
 
 def test_ring_format_is_packed_exactly_when_qemu_offers_it(input_run):

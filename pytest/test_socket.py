@@ -383,13 +383,20 @@ LIES = {
     "cid_after_reset_the_hosts": (TRESET + poll(1) + CONN, ["socket.guest_cid@2=2"],
                                   "init=OK transport_reset=OK poll=EBAD_CONFIG "
                                   "connect=EBROKEN poll=EBROKEN send=EBROKEN"),
-    "send_used_len_not_0": (CONN, ["vq.used_len@1=1"],
-                            "init=OK connect=EBAD_USED poll=EBROKEN send=EBROKEN"),
     "send_never_completed": (CONN, [f"vq.defer@{i}=1" for i in range(1, 25)],
                              "init=OK connect=ETIMEOUT poll=EBROKEN send=EBROKEN"),
 }
 
 LIE_CASES = [(name, tr) for name in sorted(LIES) for tr in LIE_TRANSPORTS]
+
+
+# A used len on a chain the device only reads (2.7.8.1 wants 0) counts no
+# byte the driver reads back: the queue takes it as 0, not as a lie
+# (drivers/queue/split.c). QEMU 7.2's virtio-input statusq gives the bytes
+# it read; a driver that stopped on it would not run on QEMU.
+def test_send_used_len_is_taken_as_0_not_as_a_lie(run_prog):
+    r = run_socket(run_prog, "mmio2", CONN, "vq.used_len@1=1")
+    expect_ops(r, "init=OK connect=OK poll=OK send=OK")
 
 
 @pytest.mark.parametrize("name,transport", LIE_CASES)

@@ -10,7 +10,7 @@
  * INPUT_EXPECTED events came or INPUT_WAIT_S passed: the test injects key
  * presses through QMP input-send-event and checks the events exactly.
  * Last, one status event (CAPSL on), its result an INFO line (QEMU's
- * statusq used len: see the README). Mirrored in pytest/test_qemu_input.py.
+ * statusq gives a used len the queue takes as 0: see the README). Mirrored in pytest/test_qemu_input.py.
  * Runs in the frame of conformance.c (discovery, the HAL audit after
  * teardown, DONE, the exit status).
  */

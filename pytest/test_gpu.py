@@ -217,9 +217,6 @@ LIES = {
     "transfer_type_ok_edid": (SETUP + FLUSH + RES, ["gpu.resp_type@5=0x1104"],
                               "init=OK setup_framebuffer=OK flush=EBAD_USED "
                               "resolution=EBROKEN"),
-    "update_cursor_used_len_not_0": (cursor(1, 0, 0, 0) + move(1, 1),
-                                     ["vq.used_len@4=1"],
-                                     "init=OK setup_cursor=EBAD_USED move_cursor=EBROKEN"),
     "move_cursor_used_id_never_given": (cursor(1, 0, 0, 0) + move(1, 1) + RES,
                                         ["vq.used_id@5=1"],
                                         "init=OK setup_cursor=OK move_cursor=EBAD_USED "
@@ -227,6 +224,14 @@ LIES = {
 }
 
 LIE_CASES = [(name, tr) for name in sorted(LIES) for tr in LIE_TRANSPORTS]
+
+
+# A used len on a chain the device only reads (2.7.8.1 wants 0) counts no
+# byte the driver reads back: the queue takes it as 0, not as a lie
+# (drivers/queue/split.c), as QEMU's virtio-input statusq needs.
+def test_cursor_used_len_is_taken_as_0_not_as_a_lie(run_prog):
+    r = run_gpu(run_prog, "mmio2", cursor(1, 0, 0, 0) + move(1, 1), "vq.used_len@4=1")
+    expect_ops(r, "init=OK setup_cursor=OK move_cursor=OK")
 
 
 @pytest.mark.parametrize("name,transport", LIE_CASES)

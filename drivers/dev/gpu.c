@@ -401,7 +401,7 @@ int virtio_gpu_flush(struct virtio_gpu *g)
 /* ---- cursor -------------------------------------------------------------- */
 
 /* UPDATE_CURSOR or MOVE_CURSOR: the device only reads it (5.7.6.10), so
- * the queue holds it to a used len of 0. */
+ * the queue takes its used len as 0 whatever it says. */
 static int cursor_cmd(struct virtio_gpu *g, uint32_t type, uint32_t x,
 		      uint32_t y, uint32_t hot_x, uint32_t hot_y)
 {

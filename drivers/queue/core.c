@@ -455,7 +455,7 @@ uint16_t virtq_size(const struct virtq *q)
 	return q->ready ? q->size : 0;
 }
 
-bool virtq_is_packed(const struct virtq *q) /* cov-exempt: unused */
+bool virtq_is_packed(const struct virtq *q)
 {
 	return q->ready && q->packed;
 }

@@ -142,7 +142,7 @@ int virtio_pci_bar_probe(const struct virtio_pci_func *f, unsigned idx,
 		break;
 	case PCI_BASE_ADDRESS_MEM_TYPE_64:
 		if (idx + 1 >= num_bars(f))
-			return VIRTIO_EPCI_BAR; /* cov-exempt: rare-lie */
+			return VIRTIO_EPCI_BAR; /* cov-exempt: no-sim-lie */
 		out->is64 = true;
 		hi = virtio_pci_cfg_read32(f, reg + 4);
 		break;
@@ -177,7 +177,7 @@ int virtio_pci_bar_probe(const struct virtio_pci_func *f, unsigned idx,
 		return VIRTIO_EPCI_BAR;
 	out->addr = ((uint64_t)hi << 32) | (lo & ~PCI_BASE_ADDRESS_MEM_FLAGS);
 	if (out->addr & (size - 1))
-		return VIRTIO_EPCI_BAR; /* cov-exempt: rare-lie */
+		return VIRTIO_EPCI_BAR; /* cov-exempt: no-sim-lie */
 	out->size = size;
 	return VIRTIO_OK;
 }
@@ -203,10 +203,10 @@ static int bar_set(const struct virtio_pci_func *f, unsigned idx,
 		virtio_pci_cfg_write32(f, reg + 4, (uint32_t)(addr >> 32));
 	lo = virtio_pci_cfg_read32(f, reg) & ~PCI_BASE_ADDRESS_MEM_FLAGS;
 	if (lo != (uint32_t)addr)
-		return VIRTIO_EPCI_BAR; /* cov-exempt: rare-lie */
+		return VIRTIO_EPCI_BAR; /* cov-exempt: no-sim-lie */
 	if (bar->is64 &&
 	    virtio_pci_cfg_read32(f, reg + 4) != (uint32_t)(addr >> 32))
-		return VIRTIO_EPCI_BAR; /* cov-exempt: rare-lie */
+		return VIRTIO_EPCI_BAR; /* cov-exempt: no-sim-lie */
 	return VIRTIO_OK;
 }
 
@@ -235,16 +235,16 @@ int virtio_pci_assign_bars(const struct virtio_pci_func *f,
 		}
 		/* Natural alignment: round next up to a multiple of size. */
 		if (__builtin_add_overflow(w->next, bar.size - 1, &addr))
-			return VIRTIO_EPCI_RANGE; /* cov-exempt: rare-lie */
+			return VIRTIO_EPCI_RANGE; /* cov-exempt: no-sim-lie */
 		addr &= ~(bar.size - 1);
 		if (__builtin_add_overflow(addr, bar.size, &end) ||
 		    end > w->end)
-			return VIRTIO_EPCI_RANGE; /* cov-exempt: rare-lie */
+			return VIRTIO_EPCI_RANGE; /* cov-exempt: no-sim-lie */
 		if (!bar.is64 && end > 0x100000000ull)
-			return VIRTIO_EPCI_RANGE; /* cov-exempt: rare-lie */
+			return VIRTIO_EPCI_RANGE; /* cov-exempt: no-sim-lie */
 		err = bar_set(f, idx, &bar, addr);
 		if (err)
-			return err; /* cov-exempt: rare-lie */
+			return err; /* cov-exempt: no-sim-lie */
 		w->next = end;
 		idx += bar.is64;
 	}

@@ -6,6 +6,7 @@ the judging of a run (unexplained lines, stale markers) hold. Fast: no
 coverage build."""
 
 from helpers import ROOT, run_vfuzz
+from test_cli import assert_one_line_error
 from vfuzzlib import covmarks
 
 BEGIN = "<!-- cov-exempt list: ./vfuzz coverage --reasons -->"
@@ -37,6 +38,7 @@ def test_vfuzz_coverage_reasons_prints_the_list_without_building():
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip().splitlines() == covmarks.reasons_list(covmarks.scan())
     assert "building" not in proc.stderr
+    assert_one_line_error(run_vfuzz("coverage", "--reasons", "rng_mmio"), "--reasons", "takes no TARGET")
 
 
 SAMPLE = """\

@@ -200,6 +200,9 @@ def print_table(rows):
 
 def cmd_coverage(args):
     if args.reasons:
+        if args.targets or args.corpus or args.out or args.uncovered:
+            raise Error("--reasons only lists the markers: it takes no TARGET, --corpus, --out "
+                        "or --uncovered")
         markers = covmarks.scan()
         bad = covmarks.unknown(markers)
         if bad:

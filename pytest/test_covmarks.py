@@ -66,6 +66,16 @@ static int helper(int *p,
 static const struct x table = {
 	.f = 1, /* cov-exempt: unused */
 };
+
+int other(int a)
+{
+	if (a) {
+		a = 2;
+	} else { /* cov-exempt: api-misuse */
+		a = 3;
+	} /* cov-exempt: redundant */
+	return a;
+}
 """
 
 
@@ -81,10 +91,13 @@ def test_marker_scope_and_function(tmp_path):
         (15, "no-sim-lie", "helper", [16, 17]),  # alone: the next statement
         (18, "bogus", "helper", [18]),
         (23, "unused", None, [23, 24]),
+        (30, "api-misuse", "other", [30, 31, 32]),  # the else block
+        (32, "redundant", "other", [32]),  # a lone `}` is its own line
     ], got
     assert [m.line for m in covmarks.unknown(ms)] == [18]
     assert covmarks.reasons_list([m for m in ms if m.reason != "bogus"]) == [
-        "- `drivers/a.c`: `(file scope)` unused; `GUARD` unused; `helper` api-misuse, no-sim-lie, redundant"]
+        "- `drivers/a.c`: `(file scope)` unused; `GUARD` unused; `helper` api-misuse, no-sim-lie, "
+        "redundant; `other` api-misuse, redundant"]
 
 
 def test_judge_separates_explained_unexplained_and_stale(tmp_path):

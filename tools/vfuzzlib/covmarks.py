@@ -103,9 +103,9 @@ def _explained(code_lines, i):
         if not text.strip() and depth <= 0:
             break
         lines.append(j)
-        if j == i:  # `} else {` opens a block: its leading `}` closes none of ours
-            text = text.lstrip().lstrip("}")
-        depth += text.count("{") - text.count("}")
+        # `} else {` opens a block: its leading `}` closes none of ours.
+        opened = text.lstrip().lstrip("}") if j == i else text
+        depth += opened.count("{") - opened.count("}")
         if depth <= 0 and text.rstrip().endswith((";", "{", "}", ":")):
             break
     return lines

@@ -96,3 +96,7 @@ def test_coverage_argument_errors_are_one_line(tmp_path):
     assert_one_line_error(run_vfuzz("coverage", "--corpus", tmp_path), "cannot tell the target")
     assert_one_line_error(run_vfuzz("coverage", "rng_mmio", "--corpus", ROOT / "corpus" / "blk_mmio"),
                           "belongs to blk_mmio")
+    # A fuzz run's OUT/T/corpus names its target too.
+    (tmp_path / "run" / "blk_mmio" / "corpus").mkdir(parents=True)
+    assert_one_line_error(run_vfuzz("coverage", "rng_mmio", "--corpus",
+                                    tmp_path / "run" / "blk_mmio" / "corpus"), "belongs to blk_mmio")

@@ -41,6 +41,10 @@ static const char *const err_name[-VIRTIO_ERR_MIN_] = {
 	E_(EPCI_NOTIFY),
 	E_(EPCI_MSIX),
 	E_(ENO_DEVICE),
+	E_(ENOT_CONNECTED),
+	E_(ENO_CREDIT),
+	E_(ECONN_EXISTS),
+	E_(EPEER_SHUTDOWN),
 };
 
 const char *virtio_strerror(int err)

@@ -172,10 +172,25 @@ PCI_TRANSITIONAL_ID = deviate(0, 1, le(0x1001, 2))
 PCI_NUM_QUEUES_8 = deviate(3, 1, le(8, 2))
 
 
-# ---- Linux's split ring (fuzz/linux/workload.h) -------------------------------
+# ---- Linux's rings (fuzz/linux/workload.h) ----------------------------------
 # The virtq target's workload bytes mean the same there (opcodes 0-7); bit 0
 # of the flags is unused (always virtio-mmio 2). Opcodes of its own:
 LX_NO_CB, LX_CB, LX_CB_DELAYED, LX_IRQ = b"\x08", b"\x09", b"\x0a", b"\x0b"
+
+
+def linux_ring_packed_seeds():
+    """linux_ring_packed's: the split target's with flags bit 6 (which the
+    target forces anyway), and queues of sizes no split ring can have."""
+    seeds = {name: bytes([seed[0] | PACKED]) + seed[1:]
+             for name, seed in linux_ring_seeds().items()}
+    seeds.update({
+        "ring-wrap-256-adds-queue-5-odd-size": case(PACKED, bytes([5]) + v_cycle(256)),
+        "ring-wrap-256-adds-queue-3-odd-size-no-indirect":
+            case(PACKED | VQ_NO_INDIRECT, bytes([3]) + v_cycle(256)),
+        "callbacks-on-ring-wrap-queue-3-interrupts":
+            case(PACKED, bytes([3]) + LX_CB + (v_add(1, 1, [0, 31], T_IN, 5) + V_KICK + LX_IRQ) * 8),
+    })
+    return seeds
 
 
 def linux_ring_seeds():
@@ -264,6 +279,7 @@ def extra_seeds(table):
             "packed-in-order-fill-drain": case(PACKED | IN_ORDER, bytes([0]) + V_FILL + V_DRAIN),
         },
         "linux_ring_split": linux_ring_seeds(),
+        "linux_ring_packed": linux_ring_packed_seeds(),
         "pci_probe": {
             "pci-driver-assigned-bars-spec-device": case(0),
             "pci-firmware-bars-spec-device": case(1),

@@ -108,6 +108,8 @@ def device_args(device, bus, index, options=None, **values):
     table = {name: qemu for name, _, qemu in vfuzz.toolchain.devices()}
     if device not in table:
         pytest.fail(f"device {device!r} is not in fuzz/devices.def ({', '.join(table)})")
+    if not table[device]:
+        pytest.fail(f"device {device!r} has no QEMU device (its QEMU arguments in fuzz/devices.def are \"\")")
     fill = dict(values, bus="device" if bus == "mmio" else "pci", id=f"{device}{index}")
     args = [arg.format(**fill) for arg in shlex.split(table[device])]
     front = None

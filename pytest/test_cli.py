@@ -46,15 +46,17 @@ def test_list_prints_the_targets_sorted_without_hidden_ones():
     names = proc.stdout.split()
     assert set(vfuzz.core.HIDDEN_TARGETS) >= {"empty", "planted"}
     # Standalone targets are fuzz/<target>.c; device targets come from the
-    # table, two per device.
+    # table, two per device; a few are another's source built again with a
+    # define (toolchain.BUILT_FROM: linux_ring_packed).
     standalone = {p.stem for p in (ROOT / "fuzz").glob("*.c")
                   if not p.stem.startswith(("harness", "dev_"))
                   and p.stem not in ("replay_main", "device_target") + vfuzz.core.HIDDEN_TARGETS}
     table = (ROOT / "fuzz" / "devices.def").read_text()
     devices = {f"{n}_{bus}" for n in re.findall(r"^VFUZZ_DEVICE\((\w+),", table, re.M)
                for bus in ("mmio", "pci")}
-    assert names == sorted(standalone | devices)
-    assert {"blk_mmio", "blk_pci", "virtq"} <= set(names)
+    built_from = {t for t, src in vfuzz.toolchain.BUILT_FROM.items() if src in standalone}
+    assert names == sorted(standalone | devices | built_from)
+    assert {"blk_mmio", "blk_pci", "virtq", "linux_ring_packed"} <= set(names)
 
 
 @pytest.mark.parametrize("argv,words", [
@@ -335,3 +337,25 @@ def test_packed_variant_runs_a_split_seed_over_the_packed_ring(run_prog, target)
         words[t] = int(hi[-1], 16)
     assert not words[target[:-len("_packed")]] & 4, words
     assert words[target] & 4, words
+
+
+# ---- ./vfuzz test's arguments ----
+
+@pytest.mark.parametrize("args,want", [
+    ([], ["pytest/"]),
+    (["-k", "replay", "-x"], ["pytest/", "-k", "replay", "-x"]),
+    (["pytest/test_cli.py"], [str(ROOT / "pytest/test_cli.py")]),
+    (["-x", "pytest/test_cli.py::test_help_lists_every_command"],
+     ["-x", str(ROOT / "pytest/test_cli.py") + "::test_help_lists_every_command"]),
+    (["--junitxml=r.xml"], ["pytest/", "--junitxml=r.xml"]),
+])
+def test_test_command_runs_only_the_named_test_files(args, want, monkeypatch):
+    # A file or node id under pytest/ runs alone (not the whole suite
+    # beside it); anything else goes to pytest after the whole suite.
+    monkeypatch.chdir(ROOT)
+    assert vfuzz._test_paths(args) == want
+
+
+def test_test_command_takes_a_test_file_relative_to_the_users_directory(monkeypatch):
+    monkeypatch.chdir(ROOT / "pytest")
+    assert vfuzz._test_paths(["test_cli.py"]) == [str(ROOT / "pytest/test_cli.py")]

@@ -232,7 +232,6 @@ LIES = {
     "receive_used_idx_jumping_by_2": (RX, ["vq.used_idx@1=2"], AFTER_RX_LIE),
     "receive_never_completed_read_times_out": (
         READ, ["vq.never@1=1"], "init=OK host_types=OK read=ETIMEOUT send=EBROKEN"),
-    "send_used_len_not_0": (TX, ["vq.used_len@1=1"], AFTER_TX_LIE),
     "send_used_id_never_given": (TX, ["vq.used_id@1=1"], AFTER_TX_LIE),
     "send_used_idx_jumping_past_the_queue": (TX, ["vq.used_idx@1=3"], AFTER_TX_LIE),
     "send_never_completed": (TX, ["vq.never@2=1"], "init=OK send=ETIMEOUT send=EBROKEN"),
@@ -242,6 +241,16 @@ LIES = {
     "transmit_queue_size_0": (TX, ["vdev.num_max@2=0"], "init=EBAD_QUEUE_SIZE"),
     "platform_refuses_to_share_the_receive_buffer": (TX, ["hal.share_fail@1=1"], "init=EDMA"),
 }
+
+
+# A used len on a chain the device only reads (2.7.8.1 wants 0) counts no
+# byte the driver reads back: the queue takes it as 0, not as a lie
+# (drivers/queue/split.c). QEMU 7.2's virtio-input statusq gives the bytes
+# it read; a driver that stopped on it would not run on QEMU.
+@pytest.mark.parametrize("len_", [1, 0xffffffff])
+def test_send_used_len_is_taken_as_0_not_as_a_lie(run_prog, len_):
+    r = run_console(run_prog, "mmio2", TX, f"vq.used_len@1={len_}")
+    expect_ops(r, "init=OK send=OK send=OK")
 
 
 @pytest.mark.parametrize("transport", ["mmio2", "mmio1", "pci"])

@@ -322,8 +322,6 @@ LIES = {
     "receive_used_len_huge": (RX, ["vq.used_len@1=0xffffffff"], AFTER_RX_LIE),
     "receive_used_id_out_of_range": (RX, [f"vq.used_id@1={QUEUE}"], AFTER_RX_LIE),
     "receive_used_idx_past_the_queue": (RX, [f"vq.used_idx@1={QUEUE + 1}"], AFTER_RX_LIE),
-    "send_used_len_not_0": (TX, ["vq.used_len@1=1"], AFTER_TX_LIE),
-    "send_used_len_the_frame": (TX, ["vq.used_len@1=72"], AFTER_TX_LIE),
     "send_used_id_never_given": (TX, ["vq.used_id@1=1"], AFTER_TX_LIE),
     "send_used_idx_jumping_past_the_queue": (TX, [f"vq.used_idx@1={QUEUE + 1}"],
                                              AFTER_TX_LIE),
@@ -345,6 +343,16 @@ def test_lie_is_an_error_not_a_success(run_prog, name, transport):
     assert r.harness["completed"] == "0", \
         f"a device caught lying must be stopped (completed=0), got {r.harness}\n" \
         f"{r.describe()}"
+
+
+# A used len on a chain the device only reads (2.7.8.1 wants 0) counts no
+# byte the driver reads back: the queue takes it as 0, not as a lie
+# (drivers/queue/split.c). QEMU 7.2's virtio-input statusq gives the bytes
+# it read; a driver that stopped on it would not run on QEMU.
+@pytest.mark.parametrize("len_", [1, 72, 0xffffffff])
+def test_send_used_len_is_taken_as_0_not_as_a_lie(run_prog, len_):
+    r = run_net(run_prog, "mmio2", TX, f"vq.used_len@1={len_}")
+    expect_ops(r, "init=OK send=OK send=OK")
 
 
 def test_lie_seen_by_can_recv_stops_the_device(run_prog):

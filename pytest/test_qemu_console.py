@@ -72,9 +72,20 @@ def run_console(elf, bus, legacy, chunks, options=None):
                 pytest.fail(f"QEMU made no socket at {sock_path}\n$ {' '.join(map(str, cmd))}\n"
                             f"{log.read_text(errors='replace')}")
             time.sleep(0.01)
-        conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        conn.settimeout(max(0.1, deadline - time.monotonic()))
-        conn.connect(str(sock_path))
+        # QEMU binds the socket before it listens: a connect in between is
+        # refused (seen under load), so retry until the deadline.
+        while True:
+            conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            conn.settimeout(max(0.1, deadline - time.monotonic()))
+            try:
+                conn.connect(str(sock_path))
+                break
+            except ConnectionRefusedError:
+                conn.close()
+                conn = None
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(f"QEMU never listened on {sock_path}\n{log.read_text(errors='replace')}")
+                time.sleep(0.02)
         for i, chunk in enumerate(chunks):
             if i:
                 time.sleep(0.2)  # the guest drains and waits: its interrupt path

@@ -139,6 +139,8 @@ static void published(struct sim_vq *q, uint32_t id, uint32_t len,
 		if (sim_split_chain(q, (uint16_t)id, &other))
 			return; /* the driver's malformed chain: reported */
 	}
+	if (!x->writable)
+		len = 0; /* the driver takes it so (drivers/queue/split.c) */
 	if (len > x->writable)
 		sim_oracle_lie(x, SIM_LIE_USED_LEN, len);
 	else

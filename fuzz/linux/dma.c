@@ -27,6 +27,11 @@ static struct mapping {
 	void *cpu;
 } mappings[MAX_MAPPINGS];
 static unsigned nmappings;
+/* Coherent allocations live at once (a packed ring has three), handle ->
+ * buffer: what the glue reads of Linux's ring (vfuzz_lx_dma_cpu). */
+#define MAX_COHERENT 8u
+static struct mapping coherent[MAX_COHERENT];
+static unsigned ncoherent;
 
 static enum virtio_dir hal_dir(int dir)
 {
@@ -88,18 +93,35 @@ void *vfuzz_lx_dma_alloc(size_t size, unsigned long long *handle,
 				   &pa, &cpu))
 		return NULL;
 	*handle = pa;
+	if (ncoherent < MAX_COHERENT)
+		coherent[ncoherent++] = (struct mapping){pa, cpu};
 	return cpu;
 }
 
 void vfuzz_lx_dma_free(size_t size, void *cpu, uint64_t handle,
 		       const char *func, const char *file, int line)
 {
+	for (unsigned i = 0; i < ncoherent; i++) {
+		if (coherent[i].addr == handle) {
+			coherent[i] = coherent[--ncoherent];
+			break;
+		}
+	}
 	virtio_sim_site(func, file, line);
 	sim_hal.ops->dma_dealloc(sim_hal.ctx, handle, cpu, pages_of(size));
+}
+
+void *vfuzz_lx_dma_cpu(uint64_t handle)
+{
+	for (unsigned i = 0; i < ncoherent; i++)
+		if (coherent[i].addr == handle)
+			return coherent[i].cpu;
+	return NULL;
 }
 
 /* A new iteration: the sim forgot every share (sim_reset). */
 void vfuzz_lx_dma_reset(void)
 {
 	nmappings = 0;
+	ncoherent = 0;
 }

@@ -40,13 +40,17 @@ void *vfuzz_lx_dma_alloc(size_t size, unsigned long long *handle, const char *fu
 			 const char *file, int line);
 void vfuzz_lx_dma_free(size_t size, void *cpu, uint64_t handle,
 		       const char *func, const char *file, int line);
+/* The buffer of the live coherent allocation at `handle`, or NULL: where
+ * the glue reads Linux's packed ring (6.1 has no accessor for it). */
+void *vfuzz_lx_dma_cpu(uint64_t handle);
 /* Forget every mapping: a new iteration (after sim_reset). */
 void vfuzz_lx_dma_reset(void);
 
-/* ---- Linux's split ring, as fuzz/linux/ring.c offers it ----------------- */
+/* ---- Linux's ring, as fuzz/linux/ring.c offers it ------------------------ */
 
 /* The one virtqueue of an iteration: created over a struct virtio_device
- * whose features are `features` (negotiated through our transport). */
+ * whose features are `features` (negotiated through our transport); with
+ * VIRTIO_F_RING_PACKED among them Linux makes a packed ring. */
 struct vfuzz_lx_ring_ops {
 	/* Linux's vq->notify: an available-buffer notification. */
 	bool (*notify)(unsigned index);
@@ -54,10 +58,13 @@ struct vfuzz_lx_ring_ops {
 	void (*callback)(void);
 };
 /* vring_create_virtqueue(0, num, 4096, ...): 0, or -1 when Linux refuses
- * (num not a power of two, no memory). */
+ * (split: num not a power of two; no memory). */
 int vfuzz_lx_ring_create(uint64_t features, unsigned num,
 			 const struct vfuzz_lx_ring_ops *ops);
-/* The areas to give the transport, and the size Linux settled on. */
+/* Did Linux make a packed ring (2.8)? Else split (2.7). */
+bool vfuzz_lx_is_packed(void);
+/* The areas to give the transport (packed: the descriptor ring, the driver
+ * and the device event suppression areas), and the size Linux settled on. */
 unsigned vfuzz_lx_ring_size(void);
 uint64_t vfuzz_lx_ring_desc(void);
 uint64_t vfuzz_lx_ring_avail(void);
@@ -68,12 +75,17 @@ struct vfuzz_lx_buf {
 	unsigned len;
 };
 /* virtqueue_add_sgs with one scatterlist of one entry per buffer:
- * Linux's return (0, -ENOSPC, -ENOMEM, -EIO); *head, on success, the ring
- * head it published (read back from its own avail ring). */
+ * Linux's return (0, -ENOSPC, -ENOMEM, -EIO); *head, on success, what the
+ * device knows the chain by, read back from the ring Linux wrote: split,
+ * the head in its avail ring; packed, the buffer id (2.8.6). */
 int vfuzz_lx_add(const struct vfuzz_lx_buf *out, unsigned n_out,
 		 const struct vfuzz_lx_buf *in, unsigned n_in, void *data,
 		 unsigned *head);
-/* The used idx the device published (the harness's view of the ring). */
+/* Packed: did the last add, failed, leave descriptor flags in the ring it
+ * had not written before (what the device takes for an available chain)? */
+bool vfuzz_lx_add_left_descs(void);
+/* Split: the used idx the device published (the harness's view of the
+ * ring). Packed has none: 0. */
 unsigned vfuzz_lx_used_idx(void);
 /* Would Linux use an indirect table for `total_sg` buffers now? */
 bool vfuzz_lx_would_use_indirect(unsigned total_sg);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The Linux side of the glue: a struct virtio_device and one virtqueue of
- * Linux's drivers/virtio/virtio_ring.c, built against the kernel tree's
+ * Linux's drivers/virtio/virtio_ring.c (split or packed, as negotiated), built against the kernel tree's
  * tools/virtio shims, offered to the workload through fuzz/linux/glue.h in
  * plain C. What a Linux transport (virtio_mmio.c's vm_setup_vq) does for a
  * ring is here; its registers are ours (fuzz/linux/workload.c drives them
@@ -46,6 +46,13 @@ const char vfuzz_lx_version[] = STR(VFUZZ_LINUX_VERSION);
 static struct virtio_device vdev;
 static struct virtqueue *vq;
 static const struct vfuzz_lx_ring_ops *ring_ops;
+/* Packed: the ring slot Linux's next add starts at (its next_avail_idx,
+ * which 6.1 does not export): each add moves it by the descriptors the
+ * add took from num_free. */
+static unsigned next_avail;
+/* Packed: the last add failed, yet left a descriptor of its chain written
+ * with the flags that make it available (vfuzz_lx_add_left_descs). */
+static bool left_descs;
 
 static bool lx_notify(struct virtqueue *q)
 {
@@ -73,7 +80,13 @@ int vfuzz_lx_ring_create(uint64_t features, unsigned num,
 	 * short, no per-buffer context. */
 	vq = vring_create_virtqueue(0, num, VRING_ALIGN, &vdev, true, true,
 				    false, lx_notify, lx_callback, "vfuzz");
+	next_avail = 0;
 	return vq ? 0 : -1;
+}
+
+bool vfuzz_lx_is_packed(void)
+{
+	return virtio_has_feature(&vdev, VIRTIO_F_RING_PACKED);
 }
 
 unsigned vfuzz_lx_ring_size(void)
@@ -113,8 +126,29 @@ int vfuzz_lx_add(const struct vfuzz_lx_buf *out, unsigned n_out,
 		sg_init_one(&sg[n], in[i].p, in[i].len);
 		sgs[n] = &sg[n];
 	}
+	const struct vring_packed_desc *d = NULL;
+	unsigned num = virtqueue_get_vring_size(vq);
+	unsigned free_before = vq->num_free;
+	__le16 flags_before[16];
+
+	if (vfuzz_lx_is_packed())
+		d = vfuzz_lx_dma_cpu(virtqueue_get_desc_addr(vq));
+	for (unsigned i = 0; d && i < n && i < num; i++)
+		flags_before[i] = d[(next_avail + i) % num].flags;
 	int rc = virtqueue_add_sgs(vq, sgs, n_out, n_in, data, GFP_ATOMIC);
-	if (rc == 0) {
+	left_descs = false;
+	if (rc != 0) {
+		/* A failed add must leave the ring as it was: any flags it
+		 * wrote make a descriptor look available (2.8.1). */
+		for (unsigned i = 0; d && i < n && i < num; i++)
+			left_descs = left_descs ||
+				     flags_before[i] != d[(next_avail + i) % num].flags;
+	} else if (d) {
+		/* 2.8.6: the buffer id is in the chain's last descriptor (an
+		 * indirect one's only); Linux writes it in each. */
+		next_avail = (next_avail + free_before - vq->num_free) % num;
+		*head = le16_to_cpu(d[(next_avail + num - 1) % num].id);
+	} else if (!vfuzz_lx_is_packed()) {
 		/* Linux publishes avail->idx at every add (virtqueue_add_split):
 		 * the head it just made available is the entry before it. */
 		const struct vring *r = virtqueue_get_vring(vq);
@@ -126,9 +160,17 @@ int vfuzz_lx_add(const struct vfuzz_lx_buf *out, unsigned n_out,
 	return rc;
 }
 
+bool vfuzz_lx_add_left_descs(void)
+{
+	return left_descs;
+}
+
 unsigned vfuzz_lx_used_idx(void)
 {
 	const struct vring *r = virtqueue_get_vring(vq);
+
+	if (vfuzz_lx_is_packed())
+		return 0;
 
 	return virtio16_to_cpu(&vdev, READ_ONCE(r->used->idx));
 }

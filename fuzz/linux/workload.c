@@ -71,6 +71,12 @@ enum lx_behaviour {
 	 * the head it names was made available again (a lying id for a head
 	 * already returned) is taken as the new chain's completion */
 	LX_STALE_USED_ID,
+	/* virtqueue_add_packed: a mapping that fails part-way leaves the
+	 * chain's descriptors after the head written as available */
+	LX_FAILED_ADD_LEAVES_DESCS,
+	/* vring_create_virtqueue_packed: a queue size above 2^15 (2.8) is
+	 * taken as it is */
+	LX_PACKED_SIZE_ABOVE_32768,
 	LX_BEHAVIOURS_,
 };
 static const char *const lx_behaviour_name[LX_BEHAVIOURS_] = {
@@ -78,6 +84,8 @@ static const char *const lx_behaviour_name[LX_BEHAVIOURS_] = {
 	[LX_USED_LEN_UNCHECKED] = "used-len-unchecked",
 	[LX_USED_IDX_UNCHECKED] = "used-idx-unchecked",
 	[LX_STALE_USED_ID] = "stale-used-id-taken-for-reused-head",
+	[LX_FAILED_ADD_LEAVES_DESCS] = "failed-add-leaves-descriptors-available",
+	[LX_PACKED_SIZE_ABOVE_32768] = "packed-queue-size-above-32768",
 };
 static bool lost; /* Linux's ring state is the device's lie: judge no more */
 static bool strict, strict_read;
@@ -116,19 +124,15 @@ int fuzz_linux_ring_setup(const struct fuzz_case *c,
 			  struct virtio_transport **t)
 {
 	static const struct sim_echo_config cfg = {.queue_max = FUZZ_QUEUE_MAX};
-	/* The split ring's target: the packed ring (bit 6) is another target's
-	 * (linux_ring_packed, after the sim's packed engine). */
-	struct fuzz_case split = *c;
 
-	split.flags &= (uint8_t)~FUZZ_F_PACKED;
-	c = &split;
 	fuzz_begin(c);
 	vfuzz_lx_dma_reset();
 	sim_echo_create(&echo, &cfg);
 	/* Linux 6.1 has no IN_ORDER: flags bit 5 offers nothing here. */
 	sim_vdev_offer_rings(&echo.dev,
 			     (c->flags & FUZZ_VQ_NO_INDIRECT ? 0 : SIM_RING_INDIRECT) |
-			     (c->flags & FUZZ_VQ_NO_EVENT_IDX ? 0 : SIM_RING_EVENT_IDX));
+			     (c->flags & FUZZ_VQ_NO_EVENT_IDX ? 0 : SIM_RING_EVENT_IDX) |
+			     (c->flags & FUZZ_F_PACKED ? SIM_RING_PACKED : 0));
 	/* A platform device behind an IOMMU or a bounce buffer, as QEMU's
 	 * iommu_platform=on: Linux then maps every buffer (vring_use_dma_api). */
 	echo.dev.features_model |= 1ull << VIRTIO_F_ACCESS_PLATFORM;
@@ -270,6 +274,11 @@ static int add(int s, const struct chain *ch)
 		sim_oracle_expect_ok(rc, "virtqueue_add_sgs");
 	fuzz_log_op("add", rc, "n_out=%u n_in=%u head=%u", ch->n_out,
 		    ch->n_in, head);
+	/* The device would take the stray descriptors for a chain at the
+	 * next notification: none comes, the workload ends (reset first). */
+	if (rc && vfuzz_lx_add_left_descs() &&
+	    lx_behaviour(LX_FAILED_ADD_LEAVES_DESCS))
+		lost = true;
 	if (rc == 0) {
 		nadded++;
 		sl->min_used = (uint16_t)vfuzz_lx_used_idx();
@@ -289,6 +298,8 @@ static int add(int s, const struct chain *ch)
 
 static void kick(void)
 {
+	if (lost)
+		return;
 	vfuzz_lx_kick();
 	for (unsigned i = 0; i < SLOTS; i++)
 		slots[i].kicked = slots[i].busy;
@@ -354,20 +365,24 @@ static void got(void *data, unsigned len, const char *call)
 	/* The harness sees what no Linux caller can: the entry Linux just
 	 * took is one the device never published (its used idx moved past
 	 * the buffers in flight, or back). From here Linux pops stale
-	 * entries; nothing it returns is judged, the workload ends. */
+	 * entries; nothing it returns is judged, the workload ends. A packed
+	 * ring has no used idx: the sim's engine judges its used entries. */
 	uint16_t entry = npopped; /* the used entry Linux just took */
 	uint16_t published = (uint16_t)(vfuzz_lx_used_idx() - entry);
 	uint16_t in_flight = (uint16_t)(nadded - entry);
 	npopped++;
-	if (lost || ((published == 0 || published > in_flight) &&
-		     lx_behaviour(LX_USED_IDX_UNCHECKED))) {
+	if (lost)
+		return;
+	if (!vfuzz_lx_is_packed() &&
+	    (published == 0 || published > in_flight) &&
+	    lx_behaviour(LX_USED_IDX_UNCHECKED)) {
 		lost = true;
 		return;
 	}
 	/* 2.7.8: a head is returned once per time it is made available; an
 	 * entry written before this chain was added is not its completion
 	 * (our own ring refuses it: drivers/queue/split.c, min_used). */
-	if ((int16_t)(entry - sl->min_used) < 0 &&
+	if (!vfuzz_lx_is_packed() && (int16_t)(entry - sl->min_used) < 0 &&
 	    lx_behaviour(LX_STALE_USED_ID)) {
 		lost = true;
 		return;
@@ -514,10 +529,12 @@ static int run_op(uint8_t op, struct fuzz_in *w, bool *stop)
 }
 
 /* vm_setup_vq: the queue must be free and offered; Linux's size is the
- * device's maximum (here, the workload's wish below it), a power of two. */
+ * device's maximum (here, the workload's wish below it); a split ring's a
+ * power of two, a packed ring's any (2.8). */
 static int setup_queue(uint16_t want)
 {
 	uint32_t max, num;
+	bool packed = virtio_has_feature(tr, VIRTIO_F_RING_PACKED);
 
 	if (tr->ops->queue_used(tr, 0))
 		return VIRTIO_EALREADY_USED;
@@ -527,9 +544,13 @@ static int setup_queue(uint16_t want)
 	num = max;
 	if (want && want < max) {
 		num = want;
-		while (num & (num - 1))
+		while (!packed && (num & (num - 1)))
 			num &= num - 1; /* the highest power of two below */
 	}
+	/* virtio_mmio.c's vm_setup_vq takes QueueNumMax as it is. */
+	if (packed && num > VIRTQ_PACKED_SIZE_MAX &&
+	    lx_behaviour(LX_PACKED_SIZE_ABOVE_32768))
+		return VIRTIO_EBAD_QUEUE_SIZE;
 	if (vfuzz_lx_ring_create(tr->features, num, &ring_ops))
 		return VIRTIO_EBAD_QUEUE_SIZE;
 	return tr->ops->queue_set(tr, 0, (uint16_t)vfuzz_lx_ring_size(),

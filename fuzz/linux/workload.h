@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The workload of the Linux ring targets (fuzz/linux_ring_split.c): the
+ * The workload of the Linux ring targets (fuzz/linux_ring_split.c, built
+ * as linux_ring_split and as linux_ring_packed): the
  * virtq target's shape (fuzz/harness.h, "the split queue") driven through
  * Linux's drivers/virtio/virtio_ring.c instead of drivers/queue/split.c,
  * against the same neutral device (sim/dev/echo.h) on virtio-mmio 2.
@@ -12,11 +13,13 @@
  *          addresses.
  *   bit 1  the device does not offer VIRTIO_F_RING_INDIRECT_DESC
  *   bit 2  the device does not offer VIRTIO_F_RING_EVENT_IDX
- *   bit 6  ignored: this is the split ring (the packed ring will be
- *          linux_ring_packed's, after the sim's packed engine)
+ *   bit 6  the device offers VIRTIO_F_RING_PACKED; negotiated, Linux's
+ *          vring_create_virtqueue makes a packed ring and the sim's
+ *          packed engine serves it. linux_ring_split clears the bit,
+ *          linux_ring_packed sets it.
  *
  * Workload bytes: u8 the wanted queue size (0: the device's maximum;
- * otherwise rounded down to a power of two, as Linux needs), then
+ * otherwise, split, rounded down to a power of two, as Linux needs), then
  * operations (byte % 12):
  *   0 add   as the virtq target's add (shape, size codes, a, b): one
  *           virtqueue_add_sgs with one scatterlist per buffer

@@ -10,7 +10,9 @@
 #include "board.h"
 #include "virtio/errors.h"
 
-#define DMA_POOL_PAGES 512u            /* 2 MiB */
+/* 6 MiB: a framebuffer of QEMU's default virtio-gpu mode (1280x800, 4
+ * bytes a pixel) is 1000 pages, with the queues and a cursor beside it. */
+#define DMA_POOL_PAGES 1536u
 #define BOUNCE_GRANULE 64u
 #define BOUNCE_GRANULES 32768u         /* 2 MiB */
 #define SHARES_MAX 1024u

@@ -225,11 +225,18 @@ def devices():
     return [m.groups() for m in map(DEVICE_LINE.match, lines) if m]
 
 
+# Listed targets built from another target's source with a define
+# (CMakeLists.txt), each with its own seeds, dictionary and options:
+# target -> the source's target.
+BUILT_FROM = {"linux_ring_packed": "linux_ring_split"}
+
+
 def list_targets():
-    """Every fuzz target: two per device of the table, and each standalone
-    fuzz/<target>.c."""
+    """Every fuzz target: two per device of the table, each standalone
+    fuzz/<target>.c, and those of BUILT_FROM whose source is there."""
     names = {f"{d[0]}_{bus}" for d in devices() for bus in ("mmio", "pci")}
     names |= {p.stem for p in (core.ROOT / "fuzz").glob("*.c") if not NOT_TARGETS.match(p.stem)}
+    names |= {t for t, src in BUILT_FROM.items() if src in names}
     return sorted(names)
 
 

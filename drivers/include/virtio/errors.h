@@ -44,7 +44,12 @@ enum virtio_err {
 	VIRTIO_EPCI_NOTIFY = -34,     /* notify multiplier/offset out of range */
 	VIRTIO_EPCI_MSIX = -35,       /* MSI-X vector not accepted */
 	VIRTIO_ENO_DEVICE = -36,      /* enumeration found nothing */
-	VIRTIO_ERR_MIN_ = -37,
+	/* socket (vsock) connections, the crate's SocketError */
+	VIRTIO_ENOT_CONNECTED = -37,  /* no such connection (NotConnected) */
+	VIRTIO_ENO_CREDIT = -38,      /* peer has no room (InsufficientBufferSpaceInPeer) */
+	VIRTIO_ECONN_EXISTS = -39,    /* connection exists (ConnectionExists) */
+	VIRTIO_EPEER_SHUTDOWN = -40,  /* peer shut the connection (PeerSocketShutdown) */
+	VIRTIO_ERR_MIN_ = -41,
 };
 
 /* A short constant name for an error code, e.g. "EBAD_USED". */

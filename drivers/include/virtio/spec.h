@@ -32,7 +32,9 @@
 #define VIRTIO_ID_BLOCK 2
 #define VIRTIO_ID_CONSOLE 3
 #define VIRTIO_ID_RNG 4
+#define VIRTIO_ID_9P 9
 #define VIRTIO_ID_GPU 16
+#define VIRTIO_ID_RTC 17
 #define VIRTIO_ID_INPUT 18
 #define VIRTIO_ID_SOCK 19
 

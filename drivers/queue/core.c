@@ -28,7 +28,7 @@ int virtq_lie(struct virtq *q)
 int virtq_check(const struct virtq *q)
 {
 	if (!q || !q->t || !q->ready)
-		return VIRTIO_EINVALID_PARAM; /* cov-exempt: api-misuse */
+		return VIRTIO_EINVALID_PARAM;
 	if (q->broken || q->t->broken)
 		return VIRTIO_EBROKEN; /* cov-exempt: redundant */
 	return VIRTIO_OK;

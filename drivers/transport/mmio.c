@@ -177,7 +177,7 @@ static void mmio_config_write(struct virtio_transport *t, size_t offset,
 	volatile uint8_t *p = to_mmio(t)->base + VIRTIO_MMIO_CONFIG + offset;
 
 	if (width == 1)
-		virtio_write8(p, (uint8_t)val); /* cov-exempt: unused */
+		virtio_write8(p, (uint8_t)val);
 	else if (width == 2)
 		virtio_write16(p, (uint16_t)val); /* cov-exempt: unused */
 	else

@@ -86,7 +86,6 @@ int virtio_negotiate(struct virtio_transport *t, uint64_t wanted,
 	 * makes the device modern). */
 	ours &= ~(t->refuse_features & ~BIT(VIRTIO_F_VERSION_1));
 	if ((required & offered) != required)
-		/* cov-exempt: unused */
 		return negotiate_fail(t, VIRTIO_EFEATURES);
 	accept = (wanted | required | ours) & offered;
 	t->ops->write_driver_features(t, accept);

@@ -405,6 +405,12 @@ unsigned fuzz_virtq_workload(struct virtio_transport *t, struct fuzz_in *work)
 		return 0;
 	}
 	virtio_finish_init(t);
+	/* The queue runs the ring the features chose (2.8: 1.x only). */
+	if (virtq_is_packed(&vq) !=
+	    (!t->legacy && virtio_has_feature(t, VIRTIO_F_RING_PACKED)))
+		sim_report(SIM_DATA_MISMATCH, NULL, NULL,
+			   "virtq_is_packed says %d, not the negotiated ring",
+			   virtq_is_packed(&vq));
 	while (!stop && fuzz_more(work)) {
 		ops++;
 		failed += run_op(fuzz_u8(work) % 8, work, &stop, &timed_out) != 0;

@@ -31,7 +31,7 @@ int virtio_reset(struct virtio_transport *t)
 	for (i = 0; i < budget; i++)
 		if (t->ops->get_status(t) == 0)
 			return VIRTIO_OK;
-	return VIRTIO_ETIMEOUT;
+	return VIRTIO_ETIMEOUT; /* cov-exempt: no-sim-lie */
 }
 
 void virtio_fail(struct virtio_transport *t)
@@ -60,7 +60,7 @@ int virtio_negotiate(struct virtio_transport *t, uint64_t wanted,
 	t->features = 0;
 	rc = virtio_reset(t);
 	if (rc)
-		return negotiate_fail(t, rc);
+		return negotiate_fail(t, rc); /* cov-exempt: no-sim-lie */
 	t->broken = false; /* a reset device starts a new, trusted session */
 
 	t->ops->set_status(t, VIRTIO_STATUS_ACKNOWLEDGE);
@@ -164,7 +164,7 @@ int virtio_config_read(struct virtio_transport *t, size_t offset, void *buf,
 	int rc;
 
 	if (!buf && len)
-		return VIRTIO_EINVALID_PARAM;
+		return VIRTIO_EINVALID_PARAM; /* cov-exempt: api-misuse */
 	rc = check_range(t, offset, len);
 	if (rc)
 		return rc;
@@ -186,7 +186,7 @@ int virtio_config_write(struct virtio_transport *t, size_t offset,
 	int rc;
 
 	if (!buf && len)
-		return VIRTIO_EINVALID_PARAM;
+		return VIRTIO_EINVALID_PARAM; /* cov-exempt: api-misuse */
 	rc = check_range(t, offset, len);
 	if (rc)
 		return rc;

@@ -271,8 +271,8 @@ def infer_target(path):
     """The target a reproducer belongs to, from its path, or None."""
     parts = Path(os.path.abspath(path)).parts
     known = set(list_targets()) | set(HIDDEN_TARGETS) | set(packed_targets())
-    for i in range(len(parts) - 2, -1, -1):
-        nxt = parts[i + 1]
+    for i in range(len(parts) - 1, -1, -1):
+        nxt = parts[i + 1] if i + 1 < len(parts) else None  # a dir OUT/T/corpus ends in corpus
         if parts[i] == "regressions" and i > 0 and parts[i - 1] == "corpus" and nxt in known:
             return nxt
         if parts[i] in ("corpus", "findings") and nxt in known:

@@ -13,7 +13,7 @@ and every run must end with FINDINGS 0.
 """
 import pytest
 
-from test_net import Run
+from scenario import expect_no_oracle_line, expect_ops, run_device
 
 TRANSPORTS = ["mmio2", "mmio1", "pci", "pci-firmware"]
 MODERN = ["mmio2", "pci"]
@@ -57,26 +57,8 @@ def host_events(n, seed):
 
 
 def run_input(run_prog, transport, work, *script):
-    args = ["--device=input", f"--transport={transport}", f"--work={work.hex()}"]
-    if script:
-        args.append("--script=" + ",".join(script))
-    r = Run("device_scenario " + " ".join(args), run_prog("device_scenario", *args))
-    assert r.proc.returncode == 0, f"expected exit 0\n{r.describe()}"
-    assert r.findings == "FINDINGS 0", \
-        f"expected FINDINGS 0 (no leak, misuse, crash or wrong answer), got " \
-        f"{r.findings!r}\n{r.describe()}"
-    return r
-
-
-def expect_ops(r, want):
-    want = want.split()
-    got = [f"{o['op']}={o['rc']}" for o in r.ops if o["op"] != "event"]
-    assert got == want, f"expected {want}\n     got {got}\n{r.describe()}"
-
-
-def expect_no_oracle_line(r):
-    assert not r.oracle, "the model disagrees with the driver's answers:\n" \
-                         + "\n".join(r.oracle) + f"\n{r.describe()}"
+    """`event` lines are facts, not calls."""
+    return run_device(run_prog, "input", transport, work, *script, facts=("event",))
 
 
 def events(r):

@@ -14,6 +14,8 @@ answer, whatever the device said.
 """
 import pytest
 
+from scenario import expect_no_oracle_line, expect_ops, run_device
+
 TRANSPORTS = ["mmio2", "mmio1", "pci", "pci-firmware"]
 MODERN = ["mmio2", "pci"]
 BUF_LEN = 1526  # VIRTIO_NET_MIN_BUFFER_LEN: the workload's receive buffers
@@ -65,62 +67,9 @@ def fnv(data):
 
 # ---- running one scenario -----------------------------------------------------
 
-def fields(line):
-    return dict(kv.split("=", 1) for kv in line.split()[2:] if "=" in kv)
-
-
-class Run:
-    def __init__(self, cmd, proc):
-        self.cmd, self.proc = cmd, proc
-        self.ops, self.oracle, self.harness, self.findings = [], [], None, None
-        for line in (proc.stderr + proc.stdout).splitlines():
-            if line.startswith("op: oracle "):
-                self.oracle.append(line)
-            elif line.startswith("op: "):
-                self.ops.append(dict(fields(line), op=line.split()[1],
-                                     rc=line.split()[2].split("=", 1)[1]))
-            elif line.startswith("harness: "):
-                self.harness = dict(kv.split("=", 1) for kv in line.split()[2:])
-            elif line.startswith("FINDINGS"):
-                self.findings = line
-
-    def describe(self):
-        p = self.proc
-        return f"$ {self.cmd}\nexit {p.returncode}\n{p.stdout}\n{p.stderr[-4000:]}"
-
-    def rcs(self):
-        """Each driver call's result; `frame` lines are facts, not calls."""
-        return [f"{o['op']}={o['rc']}" for o in self.ops if o["op"] != "frame"]
-
-    def all(self, name):
-        return [o for o in self.ops if o["op"] == name]
-
-    def op(self, name, nth=1):
-        found = self.all(name)
-        assert len(found) >= nth, f"expected {nth} {name} line(s)\n{self.describe()}"
-        return found[nth - 1]
-
-
 def run_net(run_prog, transport, work, *script):
-    args = ["--device=net", f"--transport={transport}", f"--work={work.hex()}"]
-    if script:
-        args.append("--script=" + ",".join(script))
-    r = Run("device_scenario " + " ".join(args), run_prog("device_scenario", *args))
-    assert r.proc.returncode == 0, f"expected exit 0\n{r.describe()}"
-    assert r.findings == "FINDINGS 0", \
-        f"expected FINDINGS 0 (no leak, misuse, crash or wrong answer), got " \
-        f"{r.findings!r}\n{r.describe()}"
-    return r
-
-
-def expect_ops(r, want):
-    want = want.split()
-    assert r.rcs() == want, f"expected {want}\n     got {r.rcs()}\n{r.describe()}"
-
-
-def expect_no_oracle_line(r):
-    assert not r.oracle, "the model disagrees with the driver's answers:\n" \
-                         + "\n".join(r.oracle) + f"\n{r.describe()}"
+    """`frame` lines are facts, not calls."""
+    return run_device(run_prog, "net", transport, work, *script, facts=("frame",))
 
 
 def frames(r):

@@ -14,6 +14,8 @@ with FINDINGS 0: no leak, no HAL misuse, no crash, no wrong answer.
 """
 import pytest
 
+from scenario import expect_no_oracle_line, expect_ops, run_device
+
 TRANSPORTS = ["mmio2", "mmio1", "pci", "pci-firmware"]
 TAG = "vfuzz9p"  # SIM_P9_DEFAULT_TAG
 MSIZE = 8192     # SIM_P9_MSIZE_MAX: what Tversion asks and the server grants
@@ -90,53 +92,8 @@ def fnv(data):
 
 # ---- running one scenario -----------------------------------------------------
 
-class Run:
-    def __init__(self, cmd, proc):
-        self.cmd, self.proc = cmd, proc
-        self.ops, self.oracle, self.findings = [], [], None
-        for line in (proc.stderr + proc.stdout).splitlines():
-            if line.startswith("op: oracle "):
-                self.oracle.append(line)
-            elif line.startswith("op: "):
-                words = line.split()
-                f = dict(kv.split("=", 1) for kv in words[3:] if "=" in kv)
-                self.ops.append(dict(f, op=words[1], rc=words[2].split("=", 1)[1]))
-            elif line.startswith("FINDINGS"):
-                self.findings = line
-            elif line.startswith("harness: "):
-                self.harness = dict(kv.split("=", 1) for kv in line.split()[2:])
-
-    def describe(self):
-        p = self.proc
-        return f"$ {self.cmd}\nexit {p.returncode}\n{p.stdout}\n{p.stderr[-4000:]}"
-
-    def rcs(self):
-        return [f"{o['op']}={o['rc']}" for o in self.ops]
-
-    def all(self, name):
-        return [o for o in self.ops if o["op"] == name]
-
-
 def run_p9(run_prog, transport, work, *script):
-    args = ["--device=p9", f"--transport={transport}", f"--work={work.hex()}"]
-    if script:
-        args.append("--script=" + ",".join(script))
-    r = Run("device_scenario " + " ".join(args), run_prog("device_scenario", *args))
-    assert r.proc.returncode == 0, f"expected exit 0\n{r.describe()}"
-    assert r.findings == "FINDINGS 0", \
-        f"expected FINDINGS 0 (no leak, misuse, crash or wrong answer), got " \
-        f"{r.findings!r}\n{r.describe()}"
-    return r
-
-
-def expect_no_oracle_line(r):
-    assert not r.oracle, "the model disagrees with the driver's answers:\n" \
-                         + "\n".join(r.oracle) + f"\n{r.describe()}"
-
-
-def expect_ops(r, want):
-    want = want.split()
-    assert r.rcs() == want, f"expected {want}\n     got {r.rcs()}\n{r.describe()}"
+    return run_device(run_prog, "p9", transport, work, *script)
 
 
 def answers(r):

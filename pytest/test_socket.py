@@ -14,6 +14,8 @@ and every run must end with FINDINGS 0.
 """
 import pytest
 
+from scenario import expect_no_oracle_line, expect_ops, run_device
+
 import qemu_helpers as q
 
 TRANSPORTS = ["mmio2", "mmio1", "pci", "pci-firmware"]
@@ -100,60 +102,14 @@ def fnv(data):
 
 # ---- running one scenario -----------------------------------------------------
 
-def fields(line):
-    return dict(kv.split("=", 1) for kv in line.split()[2:] if "=" in kv)
-
-
-class Run:
-    def __init__(self, cmd, proc):
-        self.cmd, self.proc = cmd, proc
-        self.ops, self.oracle, self.harness, self.findings = [], [], None, None
-        for line in (proc.stderr + proc.stdout).splitlines():
-            if line.startswith("op: oracle "):
-                self.oracle.append(line)
-            elif line.startswith("op: "):
-                self.ops.append(dict(fields(line), op=line.split()[1],
-                                     rc=line.split()[2].split("=", 1)[1]))
-            elif line.startswith("harness: "):
-                self.harness = dict(kv.split("=", 1) for kv in line.split()[2:])
-            elif line.startswith("FINDINGS"):
-                self.findings = line
-
-    def describe(self):
-        p = self.proc
-        return f"$ {self.cmd}\nexit {p.returncode}\n{p.stdout}\n{p.stderr[-4000:]}"
-
-    def rcs(self):
-        """Each driver call's result; `event` lines are facts, not calls."""
-        return [f"{o['op']}={o['rc']}" for o in self.ops if o["op"] != "event"]
-
-    def all(self, name):
-        return [o for o in self.ops if o["op"] == name]
-
-    def events(self):
-        return [o["type"] for o in self.all("event")]
-
-
 def run_socket(run_prog, transport, work, *script):
-    args = ["--device=socket", f"--transport={transport}", f"--work={work.hex()}"]
-    if script:
-        args.append("--script=" + ",".join(script))
-    r = Run("device_scenario " + " ".join(args), run_prog("device_scenario", *args))
-    assert r.proc.returncode == 0, f"expected exit 0\n{r.describe()}"
-    assert r.findings == "FINDINGS 0", \
-        f"expected FINDINGS 0 (no leak, misuse, crash or wrong answer), got " \
-        f"{r.findings!r}\n{r.describe()}"
-    return r
+    """`event` lines are facts, not calls."""
+    return run_device(run_prog, "socket", transport, work, *script, facts=("event",))
 
 
-def expect_ops(r, want):
-    want = want.split()
-    assert r.rcs() == want, f"expected {want}\n     got {r.rcs()}\n{r.describe()}"
-
-
-def expect_no_oracle_line(r):
-    assert not r.oracle, "the model disagrees with the driver's answers:\n" \
-                         + "\n".join(r.oracle) + f"\n{r.describe()}"
+def events(r):
+    """The type of each `event` line, in order."""
+    return [o["type"] for o in r.all("event")]
 
 
 def received(r, c):
@@ -186,7 +142,7 @@ def test_spec_device_every_byte_arrives_exactly_both_ways(run_prog, transport):
     expect_no_oracle_line(r)
     assert r.harness["completed"] == "1" and r.harness["failed"] == "0", r.describe()
     assert r.all("init")[0]["cid"] == GUEST_CID, r.describe()
-    assert r.events()[0] == "connected", r.describe()
+    assert events(r)[0] == "connected", r.describe()
     sent = b""
     for i, (o, n) in enumerate(zip(r.all("send"), SIZES)):
         sent += pattern(n, i)
@@ -205,7 +161,7 @@ def test_default_workload_runs_every_operation_clean(run_prog, transport):
     expect_no_oracle_line(r)
     assert all(o["rc"] == "OK" for o in r.ops) and r.harness["completed"] == "1", \
         r.describe()
-    assert set(r.events()) >= {"connected", "received", "connection_request",
+    assert set(events(r)) >= {"connected", "received", "connection_request",
                                "credit_update", "disconnected"}, r.describe()
 
 
@@ -218,7 +174,7 @@ def test_host_credit_runs_out_then_a_credit_update_gives_room(run_prog, transpor
     r = run_socket(run_prog, transport, work)
     expect_ops(r, "init=OK connect=OK poll=OK" + " send=OK" * 4 +
                " send=ENO_CREDIT poll=OK send=OK")
-    assert r.events() == ["connected", "credit_update"], r.describe()
+    assert events(r) == ["connected", "credit_update"], r.describe()
     assert int(r.all("send")[-1]["host_got"]) == 5 * 1024, r.describe()
     expect_no_oracle_line(r)
 
@@ -230,7 +186,7 @@ def test_host_waits_for_guest_credit_and_asks_for_it(run_prog):
     work = connect(0) + poll(1) + hsend(0, 1000, 1) + hsend(0, 1000, 2) + poll(16) + \
         recv(0, 1024) + recv(0, 1024) + update(0) + poll(16) + recv(0, 1024)
     r = run_socket(run_prog, "mmio2", work)
-    assert r.events().count("credit_request") == 1, r.describe()
+    assert events(r).count("credit_request") == 1, r.describe()
     stream = pattern(1000, 1) + pattern(1000, 2)
     got = received(r, 0)
     assert [n for n, _ in got] == [1024, 0, 976], r.describe()
@@ -245,7 +201,7 @@ def test_listening_port_accepts_and_other_ports_reset(run_prog):
         recv(3, 1024) + listen(0) + hconnect(4) + poll(2) + listen(1) + hconnect(4) + \
         poll(2)
     r = run_socket(run_prog, "mmio2", work)
-    assert r.events() == ["connection_request", "received", "none",
+    assert events(r) == ["connection_request", "received", "none",
                           "connection_request"], r.describe()
     assert received(r, 3) == [(300, fnv(pattern(300, 9)))], r.describe()
     assert r.all("send")[0]["rc"] == "OK", r.describe()
@@ -277,7 +233,7 @@ def test_guest_shutdown_is_answered_by_reset(run_prog):
     r = run_socket(run_prog, "mmio2", connect(0) + poll(1) + shutdown(0) + poll(1) +
                    send(0, 1, 1))
     expect_ops(r, "init=OK connect=OK poll=OK shutdown=OK poll=OK send=ENOT_CONNECTED")
-    assert r.events() == ["connected", "disconnected"], r.describe()
+    assert events(r) == ["connected", "disconnected"], r.describe()
 
 
 @pytest.mark.parametrize("transport", ["mmio2", "mmio1", "pci"])
@@ -288,7 +244,7 @@ def test_transport_reset_drops_every_connection(run_prog, transport):
     expect_ops(r, "init=OK connect=OK host_connects=OK poll=OK transport_reset=OK "
                   "poll=OK send=ENOT_CONNECTED send=ENOT_CONNECTED connect=OK poll=OK "
                   "send=OK")
-    assert "transport_reset" in r.events(), r.describe()
+    assert "transport_reset" in events(r), r.describe()
     expect_no_oracle_line(r)
 
 
@@ -308,7 +264,7 @@ def test_packet_for_no_connection_is_answered_with_reset(run_prog):
     r = run_socket(run_prog, "mmio2", connect(0) + poll(1) + send(0, 10, 0),
                    "socket.src_port@1=99")
     expect_ops(r, "init=OK connect=OK poll=OK send=ENOT_CONNECTED")
-    assert r.events() == ["none"], r.describe()
+    assert events(r) == ["none"], r.describe()
 
 
 def test_peer_shrinking_its_buffer_leaves_no_credit_not_a_negative_one(run_prog):

@@ -91,7 +91,7 @@ void virtq_split_publish(struct virtq *q, uint16_t h, unsigned n,
 {
 	struct virtq_slot *s = q->req[h].bufs;
 	unsigned i;
-	uint16_t d;
+	uint16_t d, now;
 
 	if (ndesc == 1 && n > 1) {
 		/* 2.7.5.3: one ring descriptor naming a table of n. */
@@ -130,6 +130,14 @@ void virtq_split_publish(struct virtq *q, uint16_t h, unsigned n,
 	}
 	q->free_head = d;
 	q->num_free = (uint16_t)(q->num_free - ndesc);
+	/* Entries published before this chain is made available cannot be
+	 * its completion. used_seen may be older than the device's used idx
+	 * (a peek the caller left pending read it before the device published
+	 * more, and a reused head's old id can sit in those entries): read it
+	 * afresh. Never backwards: a used idx moved back is the read's lie. */
+	now = virtio_load_le16(q->used + RING_IDX);
+	if ((int16_t)(now - q->used_seen) > 0)
+		q->used_seen = now;
 	q->req[h].seq = q->used_seen;
 
 	/* 2.7.13: ring entry, barrier, then idx. */

@@ -10,6 +10,27 @@ name and the op names that are facts, not calls (excluded from rcs()).
 """
 
 
+# ---- the workloads' conventions (fuzz/dev_<name>.c) ----
+
+def le16(v):
+    return bytes([v & 0xFF, v >> 8])
+
+
+def pattern(n, seed):
+    """The bytes a workload sends or its host side sends: seed + i."""
+    return bytes((seed + i) & 0xFF for i in range(n))
+
+
+def fnv(data):
+    """FNV-1a, 32 bits: the hash the workloads print of the bytes they
+    moved (`fnv=` on `op:` lines)."""
+    h = 0x811C9DC5
+    for b in data:
+        h = ((h ^ b) * 0x01000193) & 0xFFFFFFFF
+    return f"{h:08x}"
+
+
+
 def fields(line):
     return dict(kv.split("=", 1) for kv in line.split()[2:] if "=" in kv)
 

@@ -14,7 +14,7 @@ whatever the device said.
 """
 import pytest
 
-from scenario import expect_no_oracle_line, expect_ops, run_device
+from scenario import expect_no_oracle_line, expect_ops, fnv, le16, pattern, run_device
 
 TRANSPORTS = ["mmio2", "mmio1", "pci", "pci-firmware"]
 MODERN = ["mmio2", "pci"]
@@ -22,10 +22,6 @@ RX_BYTES = 4096  # VIRTIO_CONSOLE_RX_BYTES: the driver's receive buffer
 
 
 # ---- workloads (fuzz/dev_console.c opcodes) -------------------------------
-
-def le16(v):
-    return bytes([v & 0xFF, v >> 8])
-
 
 def send(ch):
     return bytes([0, ch])
@@ -52,18 +48,6 @@ def host(n, seed):
 
 def emerg(ch):
     return bytes([7, ch])
-
-
-def pattern(n, seed):
-    """The bytes the workload sends or the host types: seed + i."""
-    return bytes((seed + i) & 0xFF for i in range(n))
-
-
-def fnv(data):
-    h = 0x811C9DC5
-    for b in data:
-        h = ((h ^ b) * 0x01000193) & 0xFFFFFFFF
-    return f"{h:08x}"
 
 
 # ---- running one scenario ---------------------------------------------------

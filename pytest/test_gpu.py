@@ -14,7 +14,7 @@ misuse, no crash, no wrong answer, whatever the device said.
 """
 import pytest
 
-from scenario import expect_no_oracle_line, expect_ops, run_device
+from scenario import expect_no_oracle_line, expect_ops, le16, run_device
 
 TRANSPORTS = ["mmio2", "mmio1", "pci", "pci-firmware"]
 LIE_TRANSPORTS = ["mmio2", "mmio1", "pci"]
@@ -23,10 +23,6 @@ FB_MAX = 64 << 10       # GPU_FB_MAX: the workload's framebuffer cap
 
 
 # ---- workloads (fuzz/dev_gpu.c opcodes) -------------------------------------
-
-def le16(v):
-    return bytes([v & 0xFF, v >> 8])
-
 
 RES, SETUP, FLUSH, EVENTS, ACK = b"\x00", b"\x01", b"\x03", b"\x06", b"\x07"
 

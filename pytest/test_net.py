@@ -14,7 +14,7 @@ answer, whatever the device said.
 """
 import pytest
 
-from scenario import expect_no_oracle_line, expect_ops, run_device
+from scenario import expect_no_oracle_line, expect_ops, fnv, le16, pattern, run_device
 
 TRANSPORTS = ["mmio2", "mmio1", "pci", "pci-firmware"]
 MODERN = ["mmio2", "pci"]
@@ -24,10 +24,6 @@ QEMU_MAC = "525400123456"
 
 
 # ---- workloads (fuzz/dev_net.c opcodes) -------------------------------------
-
-def le16(v):
-    return bytes([v & 0xFF, v >> 8])
-
 
 def send(n, seed):
     return b"\x00" + le16(n) + bytes([seed])
@@ -51,18 +47,6 @@ def irqs(on):
 
 def loop(on):
     return bytes([9, on])
-
-
-def pattern(n, seed):
-    """The bytes of a frame the workload sends or the host sends: seed + i."""
-    return bytes((seed + i) & 0xFF for i in range(n))
-
-
-def fnv(data):
-    h = 0x811C9DC5
-    for b in data:
-        h = ((h ^ b) * 0x01000193) & 0xFFFFFFFF
-    return f"{h:08x}"
 
 
 # ---- running one scenario -----------------------------------------------------

@@ -14,7 +14,7 @@ with FINDINGS 0: no leak, no HAL misuse, no crash, no wrong answer.
 """
 import pytest
 
-from scenario import expect_no_oracle_line, expect_ops, run_device
+from scenario import expect_no_oracle_line, expect_ops, fnv, le16, run_device
 
 TRANSPORTS = ["mmio2", "mmio1", "pci", "pci-firmware"]
 TAG = "vfuzz9p"  # SIM_P9_DEFAULT_TAG
@@ -29,10 +29,6 @@ ENOENT, EBADF, EINVAL, ENOTDIR, EISDIR, EROFS, EPROTO, EMSGSIZE, ENOTSUP = \
 
 
 # ---- workloads (fuzz/dev_p9.c opcodes) ----------------------------------------
-
-def le16(v):
-    return bytes([v & 0xFF, v >> 8])
-
 
 def version(msize=0, legacy=0):
     return b"\x00" + le16(msize) + bytes([legacy])
@@ -81,13 +77,6 @@ def refuse(k):
 def file_bytes(index, off, n):
     """sim_p9_file_byte: what an honest Tread returns."""
     return bytes((index * 41 + i * 7 + (i >> 8)) & 0xFF for i in range(off, off + n))
-
-
-def fnv(data):
-    h = 0x811C9DC5
-    for b in data:
-        h = ((h ^ b) * 0x01000193) & 0xFFFFFFFF
-    return f"{h:08x}"
 
 
 # ---- running one scenario -----------------------------------------------------

@@ -14,7 +14,7 @@ and every run must end with FINDINGS 0.
 """
 import pytest
 
-from scenario import expect_no_oracle_line, expect_ops, run_device
+from scenario import expect_no_oracle_line, expect_ops, fnv, le16, pattern, run_device
 
 import qemu_helpers as q
 
@@ -25,10 +25,6 @@ PAYLOAD_MAX = 468    # a 512-byte receive buffer less the 44-byte header
 
 
 # ---- workloads (fuzz/dev_socket.c opcodes) ----------------------------------
-
-def le16(v):
-    return bytes([v & 0xFF, v >> 8])
-
 
 def connect(c):
     return bytes([0, c])
@@ -87,17 +83,6 @@ def listen(on):
 
 def irqs(on):
     return bytes([14, on])
-
-
-def pattern(n, seed):
-    return bytes((seed + i) & 0xFF for i in range(n))
-
-
-def fnv(data):
-    h = 0x811C9DC5
-    for b in data:
-        h = ((h ^ b) * 0x01000193) & 0xFFFFFFFF
-    return f"{h:08x}"
 
 
 # ---- running one scenario -----------------------------------------------------
